@@ -1,0 +1,10 @@
+"""The knowledge Archwright stands on: vocabularies, blueprints, cloud services and unit prices.
+
+Data lives in `data/*.toml`; `load_catalog()` validates it once and hands out immutable models.
+Nothing here imports the advisor (`tools`) or the server.
+"""
+
+from resources.catalog import Catalog, CatalogError, load_catalog
+from resources.models import STYLES, Style
+
+__all__ = ["Catalog", "CatalogError", "STYLES", "Style", "load_catalog"]

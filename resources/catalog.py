@@ -1,0 +1,123 @@
+"""Loads the knowledge base from the TOML files beside this module, once, and checks it whole.
+
+Everything the advisor knows (vocabularies, blueprints, cloud services, prices) lives in
+`data/`; this module turns it into validated, immutable models and cross-checks the references
+between files (a blueprint naming a role no cloud offers is a load error, not a runtime
+KeyError in the middle of a tool call).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from resources.models import (
+    STYLES,
+    AddonPrices,
+    CloudSpec,
+    ComplianceSpec,
+    DomainSpec,
+    FeatureSpec,
+    ModuleBlueprint,
+    RoleSpec,
+    StyleSpec,
+    UnitPrice,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class CatalogError(ValueError):
+    """The knowledge base is inconsistent; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole knowledge base, keyed by id."""
+
+    domains: dict[str, DomainSpec]
+    features: dict[str, FeatureSpec]
+    compliance: dict[str, ComplianceSpec]
+    roles: dict[str, RoleSpec]
+    baseline_roles: tuple[str, ...]
+    feature_blueprints: dict[str, ModuleBlueprint]
+    compliance_blueprints: dict[str, ModuleBlueprint]
+    styles: dict[str, StyleSpec]
+    clouds: dict[str, CloudSpec]
+    prices: dict[str, dict[str, UnitPrice]]
+    addons: AddonPrices
+
+
+def _read(name: str) -> dict[str, Any]:
+    with (DATA_DIR / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _keyed(table: dict[str, dict[str, Any]], model: type, **extra: Any) -> dict[str, Any]:
+    return {key: model(id=key, **value, **extra) for key, value in table.items()}
+
+
+@cache
+def load_catalog() -> Catalog:
+    """The validated knowledge base (loaded on first use, then shared)."""
+    blueprints = _read("blueprints.toml")
+    prices = _read("prices.toml")
+    addons = prices.pop("addons")
+    catalog = Catalog(
+        domains=_keyed(_read("domains.toml")["domains"], DomainSpec),
+        features=_keyed(_read("features.toml")["features"], FeatureSpec),
+        compliance=_keyed(_read("compliance.toml")["compliance"], ComplianceSpec),
+        roles=_keyed(blueprints["roles"], RoleSpec),
+        baseline_roles=tuple(blueprints["baseline"]["roles"]),
+        feature_blueprints=_keyed(blueprints["features"], ModuleBlueprint),
+        compliance_blueprints=_keyed(blueprints["compliance"], ModuleBlueprint),
+        styles=_keyed(_read("styles.toml")["styles"], StyleSpec),
+        clouds={
+            path.stem: CloudSpec(id=path.stem, **_read(f"clouds/{path.name}"))
+            for path in sorted((DATA_DIR / "clouds").glob("*.toml"))
+        },
+        prices={cloud: _keyed(table, UnitPrice) for cloud, table in prices.items()},
+        addons=AddonPrices(**addons),
+    )
+    _check_references(catalog)
+    return catalog
+
+
+def _check_references(catalog: Catalog) -> None:
+    """Every id one file names must exist in the file that defines it."""
+    problems: list[str] = []
+    for feature in catalog.features.values():
+        for other in (*feature.implies, *feature.excluded_by):
+            if other not in catalog.features:
+                problems.append(f"features.toml: {feature.id} names unknown feature {other!r}")
+        if feature.id not in catalog.feature_blueprints:
+            problems.append(f"blueprints.toml: no [features.{feature.id}] blueprint")
+    for regime in catalog.compliance.values():
+        if regime.id not in catalog.compliance_blueprints:
+            problems.append(f"blueprints.toml: no [compliance.{regime.id}] blueprint")
+        for domain in regime.when_domain:
+            if domain not in catalog.domains:
+                problems.append(f"compliance.toml: {regime.id} names unknown domain {domain!r}")
+    used_roles = set(catalog.baseline_roles)
+    for blueprint in (*catalog.feature_blueprints.values(), *catalog.compliance_blueprints.values()):
+        used_roles.update(role for role, _ in blueprint.uses)
+        used_roles.update(blueprint.roles)
+    for role in sorted(used_roles - catalog.roles.keys()):
+        problems.append(f"blueprints.toml: role {role!r} is used but not defined")
+    for cloud in catalog.clouds.values():
+        for role in sorted(catalog.roles):
+            for style in STYLES:
+                try:
+                    cloud.service_for(role, style)
+                except KeyError:
+                    problems.append(f"clouds/{cloud.id}.toml: no service for role {role!r}")
+                    break
+        if cloud.id not in catalog.prices:
+            problems.append(f"prices.toml: no prices for cloud {cloud.id!r}")
+    if set(catalog.styles) != set(STYLES):
+        problems.append(f"styles.toml: styles must be exactly {list(STYLES)}")
+    if problems:
+        raise CatalogError("knowledge base is inconsistent:\n  " + "\n  ".join(problems))
