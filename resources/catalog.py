@@ -49,11 +49,20 @@ class Catalog:
     clouds: dict[str, CloudSpec]
     prices: dict[str, dict[str, UnitPrice]]
     addons: AddonPrices
+    real_words: frozenset[str]
 
 
 def _read(name: str) -> dict[str, Any]:
     with (DATA_DIR / name).open("rb") as handle:
         return tomllib.load(handle)
+
+
+def _read_word_list(name: str) -> frozenset[str]:
+    path = DATA_DIR / name
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def _keyed(table: dict[str, dict[str, Any]], model: type, **extra: Any) -> dict[str, Any]:
@@ -81,6 +90,7 @@ def load_catalog() -> Catalog:
         },
         prices={cloud: _keyed(table, UnitPrice) for cloud, table in prices.items()},
         addons=AddonPrices(**addons),
+        real_words=_read_word_list("real_words.txt"),
     )
     _check_references(catalog)
     return catalog

@@ -1,0 +1,265 @@
+"""Numbers the way people write them, and the user counts and request rates they state.
+
+"100k", "1.5M", "2 million", "250 000", "1,200", "ten thousand", "a quarter of a million", "3m",
+"10-20k" (the upper bound), and vague ones ("a few hundred", "tens of thousands") that state no
+count but still hint at a size. A count becomes a user count only next to a word for people
+("riders", "monthly active users", "a 60-person team"); its period (daily, weekly, monthly,
+yearly, concurrent, or total) comes from the words around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+Period = Literal["daily", "weekly", "monthly", "yearly", "concurrent", "total"]
+
+_UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6,
+          "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+_SMALL = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_VAGUE = {
+    "a few hundred": 300, "several hundred": 500, "hundreds of": 500, "a few thousand": 3_000,
+    "several thousand": 5_000, "thousands of": 5_000, "tens of thousands of": 30_000,
+    "tens of thousands": 30_000, "hundreds of thousands of": 300_000, "hundreds of thousands": 300_000,
+    "a few million": 3_000_000, "several million": 5_000_000, "millions of": 2_000_000,
+}
+
+_SMALL_WORD = "|".join(sorted((w for w in _SMALL if w not in {"a", "an"}), key=len, reverse=True))
+_TENS_WORD = "|".join(_TENS)
+_DIGITS = r"\d{1,3}(?:(?:,|\u202f|\u00a0| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNIT = r"(?:\s?(?:k|m|mm|mn|bn|b)\b|\s(?:thousand|million|billion|mil)\b)"
+_WORD_NUMBER = (
+    rf"(?:(?:{_TENS_WORD})(?:[\s-](?:{_SMALL_WORD}))?|{_SMALL_WORD}|a|an)"
+    rf"(?:\s(?:hundred))?(?:\sand\sa\shalf)?(?:\s(?:thousand|million|billion))?"
+)
+_FRACTION = r"(?:a\s|one\s)?(?:quarter|half)\s(?:of\s)?(?:a\s|one\s)?(?:thousand|million|billion)"
+_VAGUE_RE = "|".join(re.escape(k) for k in sorted(_VAGUE, key=len, reverse=True))
+
+QUANTITY = re.compile(
+    rf"(?<![\w.])(?:(?P<vague>{_VAGUE_RE})"
+    rf"|(?P<fraction>{_FRACTION})"
+    rf"|(?P<low>{_DIGITS})(?P<low_unit>{_UNIT})?\s?(?:-|–|to)\s?(?P<high>{_DIGITS})(?P<high_unit>{_UNIT})?"
+    rf"|(?P<digits>{_DIGITS})(?P<unit>{_UNIT})?"
+    rf"|(?P<words>{_WORD_NUMBER}))(?P<plus>\+)?(?![\w])",
+    re.IGNORECASE,
+)
+
+_PEOPLE = (
+    r"users?|people|persons?|person|customers?|clients?|members?|subscribers?|visitors?|viewers?|listeners?"
+    r"|readers?|players?|gamers?|riders?|passengers?|patients?|employees?|staff|students?|learners?|teachers?"
+    r"|agents?|traders?|investors?|shoppers?|buyers?|guests?|homeowners?|parents?|fans?|athletes?|mau|maus"
+    r"|dau|daus|wau|supervisors?|dispatchers?|analysts?|engineers?|developers?|creators?|families|households"
+    r"|citizens|residents|commuters|attendees|volunteers|donors|followers|drivers?|nurses|doctors|clinicians"
+    r"|physicians|caregivers|accounts|seats|workers|contractors|technicians|managers|owners|renters|tenants"
+    r"|merchants|sellers|hosts|diners|travell?ers|tourists|job seekers|applicants|fans|audience|installs"
+    r"|downloads|sign ?ups|profiles"
+)
+_NOT_USERS = {"tenants", "merchants", "sellers", "hosts", "installs", "downloads", "accounts", "owners", "profiles",
+              "seats"}
+_PERSON_UNIT = re.compile(r"^\s?-?\s?(?:person|people|member|strong)\b", re.IGNORECASE)
+_PERIOD_CUES: tuple[tuple[Period, re.Pattern[str]], ...] = (
+    ("concurrent", re.compile(r"\b(?:concurrent(?:ly)?|simultaneous(?:ly)?|at the same time|at once|ccu"
+                              r"|concurrency|online at the same|in parallel)\b", re.IGNORECASE)),
+    ("daily", re.compile(r"\b(?:daily|dau|daus|a day|per day|each day|every day|/day)\b|/day", re.IGNORECASE)),
+    ("weekly", re.compile(r"\b(?:weekly|wau|a week|per week|each week|every week)\b|/week", re.IGNORECASE)),
+    ("monthly", re.compile(r"\b(?:monthly|mau|maus|a month|per month|each month|every month)\b|/mo(?:nth)?\b",
+                           re.IGNORECASE)),
+    ("yearly", re.compile(r"\b(?:yearly|annually|a year|per year|each year|every year|per annum)\b|/year",
+                          re.IGNORECASE)),
+)
+_RATE = re.compile(
+    r"^\s*(?:\S+\s){0,2}?(?:(?:api\s)?(?:requests?|reqs?|queries|transactions|calls|events|messages|hits|writes"
+    r"|reads|operations|ops|lookups|authori[sz]ations)\s?(?:per|/|a|an|each|every)\s?(?P<unit>second|sec|s|minute"
+    r"|min|hour|hr)\b|(?P<short>rps|qps|tps|req/s|requests/s(?:ec)?|r/s|ops/s)\b)",
+    re.IGNORECASE,
+)
+# Up to three describing words may stand between a number and its noun ("600 wholesale
+# clients", "2 million monthly active users"), but not a plural noun of its own ("300 coffee
+# shops: customers") nor punctuation.
+_PEOPLE_AFTER = re.compile(
+    rf"^\s*(?:[A-Za-z][\w-]*(?<![sS])\s){{0,3}}?(?P<noun>{_PEOPLE})\b", re.IGNORECASE
+)
+_PEOPLE_BEFORE = re.compile(
+    rf"\b(?P<noun>{_PEOPLE}|user base|audience|active users)\s*(?:of|:|=|is|are|around|about|approx\.?|~|at)?"
+    rf"\s*(?:around|about|roughly|approximately|~|over|some|up to)?\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[.!?;](?:\s|$)")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number found in the text; `vague` when the words only gesture at a size."""
+
+    value: float
+    start: int
+    end: int
+    vague: bool = False
+
+
+@dataclass(frozen=True)
+class UserMention:
+    count: int
+    period: Period
+    start: int
+    end: int
+    vague: bool
+    workforce: bool
+
+
+@dataclass(frozen=True)
+class RateMention:
+    per_second: float
+    start: int
+    end: int
+
+
+def _digits_value(text: str, unit: str | None) -> float:
+    cleaned = re.sub(r"[,\u202f\u00a0 ]", "", text)
+    value = float(cleaned)
+    if unit:
+        value *= _UNITS[unit.strip().lower()]
+    return value
+
+
+def _words_value(text: str) -> float | None:
+    words = re.split(r"[\s-]+", text.lower())
+    total = 0.0
+    current = 0.0
+    for word in words:
+        if word in _SMALL:
+            current += _SMALL[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in ("thousand", "million", "billion"):
+            total += (current or 1) * _UNITS[word]
+            current = 0
+        elif word in ("and", "half"):
+            if word == "half":
+                current += 0.5
+        else:
+            return None
+    value = total + current
+    return value or None
+
+
+def _fraction_value(text: str) -> float:
+    lowered = text.lower()
+    share = 0.25 if "quarter" in lowered else 0.5
+    unit = next(u for u in ("thousand", "million", "billion") if u in lowered)
+    return share * _UNITS[unit]
+
+
+def quantities(text: str) -> Iterator[Quantity]:
+    """Every number-like phrase in the text, in order."""
+    for found in QUANTITY.finditer(text):
+        groups = found.groupdict()
+        if groups["vague"]:
+            yield Quantity(_VAGUE[groups["vague"].lower()], found.start(), found.end(), vague=True)
+        elif groups["fraction"]:
+            yield Quantity(_fraction_value(groups["fraction"]), found.start(), found.end())
+        elif groups["high"]:
+            unit = groups["high_unit"] or groups["low_unit"]
+            yield Quantity(_digits_value(groups["high"], unit), found.start(), found.end())
+        elif groups["digits"]:
+            yield Quantity(_digits_value(groups["digits"], groups["unit"]), found.start(), found.end())
+        elif groups["words"]:
+            lowered = groups["words"].lower()
+            if lowered in ("a", "an", "one"):
+                continue
+            value = _words_value(groups["words"])
+            if value:
+                yield Quantity(value, found.start(), found.end())
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE.finditer(text, 0, start)), default=0)
+    right_match = _SENTENCE.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
+_FILLERS = r"(?:\s*(?:is|are|was|of|at|about|around|roughly|approximately|up to|over|peaks?|expected|expect|:|~|=))*\s*$"
+
+
+def _period(before: str, between: str, after: str) -> Period:
+    """The period named between the number and its noun, else after the noun, else right before
+    the number with only filler words in between ("peak concurrency is about 50,000 viewers",
+    but not "monthly subscriptions for 300,000 learners")."""
+    for window in (between, after):
+        for period, cue in _PERIOD_CUES:
+            if cue.search(window):
+                return period
+    for period, cue in _PERIOD_CUES:
+        for found in cue.finditer(before):
+            if re.match(_FILLERS, before[found.end() :], re.IGNORECASE):
+                return period
+    return "total"
+
+
+_WORKFORCE = re.compile(r"\b(?:employees?|staff|agents?|supervisors?|dispatchers?|analysts?|engineers?|developers?"
+                        r"|person|people|team|workers|contractors|technicians|managers|nurses|doctors|clinicians"
+                        r"|physicians|internal)\b", re.IGNORECASE)
+
+
+def user_mentions(text: str) -> Iterator[UserMention]:
+    """Counts of people, with the period the text gives them."""
+    for quantity in quantities(text):
+        left, right = _sentence_bounds(text, quantity.start, quantity.end)
+        rest = text[quantity.end : right]
+        noun_end: int | None = None
+        if _PERSON_UNIT.match(rest):
+            noun_end = quantity.end + _PERSON_UNIT.match(rest).end()  # type: ignore[union-attr]
+            noun = "person"
+        elif (after := _PEOPLE_AFTER.match(rest)) is not None and after.group("noun").lower() not in _NOT_USERS:
+            noun_end = quantity.end + after.end()
+            noun = after.group("noun")
+        elif (before := _PEOPLE_BEFORE.search(text[left : quantity.start])) is not None:
+            if before.group("noun").lower() in _NOT_USERS:
+                continue
+            noun = before.group("noun")
+            noun_end = quantity.end
+        else:
+            continue
+        if _RATE.match(rest):
+            continue
+        between = text[quantity.end : noun_end]
+        period = _period(text[max(left, quantity.start - 40) : quantity.start], between, text[noun_end:right])
+        start = min(quantity.start, noun_end) if noun_end >= quantity.start else quantity.start
+        workforce = bool(_WORKFORCE.search(noun)) or bool(_WORKFORCE.search(text[quantity.end : right]))
+        yield UserMention(
+            count=int(round(quantity.value)),
+            period=period,
+            start=start if noun_end != quantity.end else _before_start(text, left, quantity.start),
+            end=max(noun_end, quantity.end),
+            vague=quantity.vague,
+            workforce=workforce,
+        )
+
+
+def _before_start(text: str, left: int, quantity_start: int) -> int:
+    """For 'MAU: 2M' the evidence starts at the noun before the number."""
+    found = _PEOPLE_BEFORE.search(text[left:quantity_start])
+    return left + found.start() if found else quantity_start
+
+
+def rate_mentions(text: str) -> Iterator[RateMention]:
+    """Stated request rates, converted to per second."""
+    for quantity in quantities(text):
+        if quantity.vague:
+            continue
+        found = _RATE.match(text[quantity.end :])
+        if not found:
+            continue
+        unit = (found.group("unit") or "s").lower()
+        divisor = 60.0 if unit.startswith("min") else 3600.0 if unit.startswith("h") else 1.0
+        yield RateMention(round(quantity.value / divisor, 2), quantity.start, quantity.end + found.end())

@@ -1,0 +1,130 @@
+"""From what a requirement states about size to the volumes a design is priced for.
+
+Whatever is not stated is estimated from the domain's defaults (resources/data/domains.toml), and
+every estimate is written down as an assumption a user can argue with.
+"""
+
+from __future__ import annotations
+
+from resources.models import DomainSpec
+from tools._numbers import RateMention, UserMention
+from tools.models import Scale, Tier
+
+DAYS_PER_MONTH = 30.4
+SECONDS_PER_DAY = 86_400
+DEFAULT_DAU = 1_000
+CONCURRENT_SHARE_OF_DAU = 0.10
+REQUESTS_PER_ONLINE_USER_PER_SECOND = 0.1
+WORKFORCE_ACTIVE_SHARE = 0.8
+DAU_PER_WAU = 0.5
+MAU_PER_YEARLY = 1 / 6
+
+_TIER_BY_DAU: tuple[tuple[float, Tier], ...] = (
+    (1_000, "starter"), (10_000, "small"), (100_000, "medium"), (1_000_000, "large"),
+)
+_TIER_BY_RPS: tuple[tuple[float, Tier], ...] = ((10, "starter"), (100, "small"), (1_000, "medium"), (10_000, "large"))
+_TIER_ORDER: tuple[Tier, ...] = ("starter", "small", "medium", "large", "massive")
+
+
+def _tier(value: float, bands: tuple[tuple[float, Tier], ...]) -> Tier:
+    for limit, tier in bands:
+        if value < limit:
+            return tier
+    return "massive"
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def estimate_scale(domain: DomainSpec, users: UserMention | None, rate: RateMention | None) -> Scale:
+    """Daily actives, peak request rate, monthly requests and registered users, with assumptions."""
+    notes: list[str] = []
+    dau = _daily_actives(domain, users, rate, notes)
+    registered = _registered(domain, users, dau, notes)
+    if rate is not None:
+        peak = rate.per_second
+    elif users is not None and users.period == "concurrent" and not users.vague:
+        peak = users.count * REQUESTS_PER_ONLINE_USER_PER_SECOND
+        notes.append(
+            f"Peak load: {_n(users.count)} users online at once x {REQUESTS_PER_ONLINE_USER_PER_SECOND} "
+            f"requests per second each = {_n(peak)} requests/s."
+        )
+    else:
+        average = dau * domain.requests_per_dau / SECONDS_PER_DAY
+        peak = average * domain.peak_factor
+        notes.append(
+            f"Peak load: {_n(dau)} daily users x {_n(domain.requests_per_dau)} requests a day / 86,400 s "
+            f"x peak factor {domain.peak_factor} ({domain.name}) = {_n(peak)} requests/s."
+        )
+    monthly = dau * domain.requests_per_dau * DAYS_PER_MONTH
+    if rate is not None:
+        from_rate = rate.per_second / domain.peak_factor * SECONDS_PER_DAY * DAYS_PER_MONTH
+        if from_rate > monthly:
+            notes.append(
+                f"Monthly requests from the stated peak: {_n(rate.per_second)}/s / peak factor "
+                f"{domain.peak_factor} x 86,400 s x 30.4 days = {_n(from_rate)}."
+            )
+            monthly = from_rate
+    tier = max(_tier(dau, _TIER_BY_DAU), _tier(peak, _TIER_BY_RPS), key=_TIER_ORDER.index)
+    return Scale(
+        tier=tier,
+        daily_active_users=int(round(dau)),
+        peak_rps=round(peak, 2),
+        monthly_requests=int(round(monthly)),
+        registered_users=int(round(registered)),
+        assumptions=notes,
+    )
+
+
+def _daily_actives(
+    domain: DomainSpec, users: UserMention | None, rate: RateMention | None, notes: list[str]
+) -> float:
+    if users is None:
+        if rate is not None:
+            dau = rate.per_second / domain.peak_factor * SECONDS_PER_DAY / domain.requests_per_dau
+            notes.append(
+                f"Daily users from the stated {_n(rate.per_second)} requests/s: / peak factor {domain.peak_factor} "
+                f"x 86,400 s / {_n(domain.requests_per_dau)} requests per user a day = {_n(dau)}."
+            )
+            return dau
+        notes.append(f"No user count stated: assumed {DEFAULT_DAU:,} daily users, a typical first-year figure.")
+        return DEFAULT_DAU
+    count = users.count
+    if users.vague:
+        notes.append(f"The stated size is vague; read it as about {_n(count)} registered users.")
+    if users.period == "daily":
+        return count
+    if users.period == "weekly":
+        notes.append(f"Daily users: {_n(count)} weekly x {DAU_PER_WAU} = {_n(count * DAU_PER_WAU)}.")
+        return count * DAU_PER_WAU
+    if users.period == "monthly":
+        dau = count * domain.dau_per_mau
+        notes.append(
+            f"Daily users: {_n(count)} monthly x {domain.dau_per_mau} daily/monthly ratio ({domain.name}) = {_n(dau)}."
+        )
+        return dau
+    if users.period == "yearly":
+        dau = count * MAU_PER_YEARLY * domain.dau_per_mau
+        notes.append(f"Daily users: {_n(count)} a year / 6 (repeat visits) x {domain.dau_per_mau} = {_n(dau)}.")
+        return dau
+    if users.period == "concurrent":
+        dau = count / CONCURRENT_SHARE_OF_DAU
+        notes.append(
+            f"Daily users: {_n(count)} online at once, taken as {CONCURRENT_SHARE_OF_DAU:.0%} of the day's users "
+            f"= {_n(dau)}."
+        )
+        return dau
+    share = WORKFORCE_ACTIVE_SHARE if users.workforce else domain.active_share
+    dau = count * share
+    who = "staff use an internal tool most working days" if users.workforce else f"typical for {domain.name}"
+    notes.append(f"Daily users: {_n(count)} in total x {share} active on a given day ({who}) = {_n(dau)}.")
+    return dau
+
+
+def _registered(domain: DomainSpec, users: UserMention | None, dau: float, notes: list[str]) -> float:
+    if users is not None and users.period == "total":
+        return users.count
+    registered = dau / domain.active_share
+    notes.append(f"Registered users: {_n(dau)} daily / {domain.active_share} active share = {_n(registered)}.")
+    return registered

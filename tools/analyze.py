@@ -1,0 +1,287 @@
+"""analyze_requirements: what an app needs, each finding tied to the words that produced it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from resources import Catalog, load_catalog
+from tools._numbers import RateMention, UserMention, rate_mentions, user_mentions
+from tools._scale import estimate_scale
+from tools._text import Document, Match, Pattern, Vocabulary, plain_words
+from tools.models import (
+    Analysis,
+    ComplianceFinding,
+    DomainFinding,
+    Evidence,
+    FeatureFinding,
+    StatedUsers,
+)
+from tools.validation import check_requirement
+
+_WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
+_FIRST_SENTENCE_BONUS = 1.5
+_MIN_DOMAIN_SCORE = 2.0
+_SECONDARY_SHARE = 0.5
+_MIN_SECONDARY_SCORE = 5.0
+_MAX_EVIDENCE = 3
+_FIRST_SENTENCE = re.compile(r"[.!?](?:\s|$)")
+
+
+@dataclass(frozen=True)
+class _Detector:
+    """A feature's or regime's compiled patterns."""
+
+    id: str
+    patterns: Pattern
+    unless: Pattern
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """Every pattern of the knowledge base, compiled once."""
+
+    vocabulary: Vocabulary
+    domains: dict[str, dict[str, Pattern]]
+    features: dict[str, _Detector]
+    compliance: dict[str, _Detector]
+    compliance_context: dict[str, list[re.Pattern[str]]]
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    catalog = load_catalog()
+    every_pattern: list[str] = []
+    domains: dict[str, dict[str, Pattern]] = {}
+    for domain in catalog.domains.values():
+        domains[domain.id] = {}
+        for strength in _WEIGHTS:
+            patterns: tuple[str, ...] = getattr(domain, strength)
+            every_pattern.extend(patterns)
+            domains[domain.id][strength] = Pattern(patterns)
+    features = {}
+    for feature in catalog.features.values():
+        every_pattern.extend(feature.patterns)
+        features[feature.id] = _Detector(feature.id, Pattern(feature.patterns), Pattern(feature.unless))
+    compliance = {}
+    for regime in catalog.compliance.values():
+        every_pattern.extend(regime.patterns)
+        compliance[regime.id] = _Detector(regime.id, Pattern(regime.patterns), Pattern(regime.unless))
+    return _Lexicon(
+        vocabulary=Vocabulary(plain_words(every_pattern), catalog.real_words),
+        domains=domains,
+        features=features,
+        compliance=compliance,
+        compliance_context={r.id: [re.compile(p) for p in r.and_patterns] for r in catalog.compliance.values()},
+    )
+
+
+def analyze_requirements(requirement: str) -> Analysis:
+    """Analyse an app requirement. Raises RequirementError (with the reason) on unusable input."""
+    text = check_requirement(requirement)
+    return _analyze(text, load_catalog(), _lexicon())
+
+
+def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon) -> Analysis:
+    document = Document(text, lexicon.vocabulary)
+    domains = _domains(document, catalog, lexicon)
+    primary = domains[0].id
+    features, ruled_out = _features(document, catalog, lexicon)
+    domain_ids = {finding.id for finding in domains}
+    compliance = _compliance(document, catalog, lexicon, domain_ids)
+    users = _stated_users(text)
+    rate = max(rate_mentions(text), key=lambda mention: mention.per_second, default=None)
+    scale = estimate_scale(catalog.domains[primary], users, rate)
+    is_vague = not features and not domains[0].evidence
+    analysis = Analysis(
+        requirement=text,
+        primary_domain=primary,
+        domains=domains,
+        features=features,
+        ruled_out=ruled_out,
+        users=_to_stated(users, text),
+        requests_per_second=rate.per_second if rate else None,
+        requests_per_second_evidence=_evidence(text, rate.start, rate.end) if rate else None,
+        scale=scale,
+        compliance=compliance,
+        questions=[],
+        is_vague=is_vague,
+    )
+    analysis.questions = _questions(analysis, catalog)
+    return analysis
+
+
+def _evidence(text: str, start: int, end: int) -> Evidence:
+    return Evidence(text=text[start:end], start=start, end=end)
+
+
+def _match_evidence(document: Document, matches: Iterable[Match]) -> list[Evidence]:
+    evidence: list[Evidence] = []
+    quotes: set[str] = set()
+    for match in sorted(matches, key=lambda m: m.span.start):
+        quote = document.quote(match)
+        if quote.lower() not in quotes:
+            quotes.add(quote.lower())
+            evidence.append(Evidence(text=quote, start=match.span.start, end=match.span.end))
+    return evidence[:_MAX_EVIDENCE]
+
+
+def _domains(document: Document, catalog: Catalog, lexicon: _Lexicon) -> list[DomainFinding]:
+    first_sentence_end = (m.start() if (m := _FIRST_SENTENCE.search(document.original)) else len(document.original))
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[tuple[float, Match]]] = {}
+    for domain_id, by_strength in lexicon.domains.items():
+        seen_words: set[str] = set()
+        total = 0.0
+        hits: list[tuple[float, Match]] = []
+        for strength, pattern in by_strength.items():
+            for match in pattern.matches(document):
+                words = " ".join(document.words[match.first : match.last + 1])
+                if words in seen_words or document.is_negated(match):
+                    continue
+                seen_words.add(words)
+                weight = _WEIGHTS[strength] * (_FIRST_SENTENCE_BONUS if match.span.start < first_sentence_end else 1)
+                total += weight
+                hits.append((weight, match))
+        scores[domain_id] = total
+        evidence[domain_id] = sorted(hits, key=lambda pair: -pair[0])
+    ranked = sorted(scores, key=lambda d: (-scores[d], d != "general"))
+    best = scores[ranked[0]]
+    if best < _MIN_DOMAIN_SCORE:
+        general = catalog.domains["general"]
+        return [DomainFinding(id="general", name=general.name, confidence=0.3, evidence=[])]
+    competitors = sum(scores[d] for d in ranked[:3])
+    saturation = min(1.0, best / 8)
+    findings: list[DomainFinding] = []
+    for domain_id in ranked:
+        score = scores[domain_id]
+        is_primary = not findings
+        if not is_primary and (score < best * _SECONDARY_SHARE or score < _MIN_SECONDARY_SCORE):
+            break
+        findings.append(
+            DomainFinding(
+                id=domain_id,
+                name=catalog.domains[domain_id].name,
+                confidence=round(saturation * score / competitors, 2),
+                evidence=_match_evidence(document, (m for _, m in evidence[domain_id][:_MAX_EVIDENCE])),
+            )
+        )
+    return findings
+
+
+def _features(
+    document: Document, catalog: Catalog, lexicon: _Lexicon
+) -> tuple[list[FeatureFinding], list[FeatureFinding]]:
+    kept: dict[str, list[Match]] = {}
+    negated: dict[str, list[Match]] = {}
+    for feature_id, detector in lexicon.features.items():
+        blockers = list(detector.unless.matches(document))
+        for match in detector.patterns.matches(document):
+            if any(match.overlaps(blocker) for blocker in blockers):
+                continue
+            (negated if document.is_negated(match) else kept).setdefault(feature_id, []).append(match)
+    for feature_id, matches in list(kept.items()):
+        excluders = catalog.features[feature_id].excluded_by
+        remaining = [m for m in matches if not any(m.overlaps(o) for e in excluders for o in kept.get(e, ()))]
+        if remaining:
+            kept[feature_id] = remaining
+        else:
+            del kept[feature_id]
+    findings: dict[str, FeatureFinding] = {
+        feature_id: FeatureFinding(
+            id=feature_id, name=catalog.features[feature_id].name, evidence=_match_evidence(document, matches)
+        )
+        for feature_id, matches in kept.items()
+    }
+    ruled_out_ids = [f for f in negated if f not in kept]
+    for feature_id in list(findings):
+        for implied in catalog.features[feature_id].implies:
+            if implied not in findings and implied not in ruled_out_ids:
+                findings[implied] = FeatureFinding(
+                    id=implied,
+                    name=catalog.features[implied].name,
+                    evidence=findings[feature_id].evidence,
+                    implied_by=feature_id,
+                )
+    order = list(catalog.features)
+    ruled_out = [
+        FeatureFinding(id=f, name=catalog.features[f].name, evidence=_match_evidence(document, negated[f]))
+        for f in ruled_out_ids
+    ]
+    return sorted(findings.values(), key=lambda f: order.index(f.id)), sorted(ruled_out, key=lambda f: order.index(f.id))
+
+
+def _compliance(
+    document: Document, catalog: Catalog, lexicon: _Lexicon, domain_ids: set[str]
+) -> list[ComplianceFinding]:
+    findings: list[ComplianceFinding] = []
+    for regime in catalog.compliance.values():
+        detector = lexicon.compliance[regime.id]
+        blockers = list(detector.unless.matches(document))
+        matches = [
+            m for m in detector.patterns.matches(document)
+            if not document.is_negated(m) and not any(m.overlaps(b) for b in blockers)
+        ]
+        if matches:
+            findings.append(ComplianceFinding(
+                id=regime.id, name=regime.name, evidence=_match_evidence(document, matches), implied=False  # type: ignore[arg-type]
+            ))
+            continue
+        if domain_ids & set(regime.when_domain):
+            for context in lexicon.compliance_context[regime.id]:
+                if found := context.search(document.original):
+                    findings.append(ComplianceFinding(
+                        id=regime.id, name=regime.name, implied=True,  # type: ignore[arg-type]
+                        evidence=[_evidence(document.original, found.start(), found.end())],
+                    ))
+                    break
+    return findings
+
+
+def _stated_users(text: str) -> UserMention | None:
+    """The first precise count of people, else the first vague one."""
+    mentions = list(user_mentions(text))
+    precise = [m for m in mentions if not m.vague]
+    if precise:
+        return precise[0]
+    return mentions[0] if mentions else None
+
+
+def _to_stated(users: UserMention | None, text: str) -> StatedUsers | None:
+    if users is None or users.vague:
+        return None
+    return StatedUsers(count=users.count, period=users.period, evidence=_evidence(text, users.start, users.end))
+
+
+_PERSONAL_DATA_DOMAINS = {"healthcare", "fintech", "digital_wallet", "social_messaging", "marketplace", "ecommerce"}
+
+
+def _questions(analysis: Analysis, catalog: Catalog) -> list[str]:
+    """What to ask before committing: the gaps that would change the design most, first."""
+    questions: list[str] = []
+    feature_ids = {f.id for f in analysis.features}
+    regimes = {c.id for c in analysis.compliance}
+    domain_ids = {d.id for d in analysis.domains}
+    if analysis.is_vague or not analysis.domains[0].evidence:
+        questions.append("What kind of app is it, who uses it, and what problem does it solve for them?")
+    if not feature_ids:
+        questions.append(
+            "What must users be able to do in the first release (for example: sign in, pay, search, chat, "
+            "book, get notifications)?"
+        )
+    if analysis.users is None:
+        questions.append("How many people will use it, and over what period (a day, a month, at the same time)?")
+    if analysis.requests_per_second is None and analysis.scale.tier in ("large", "massive"):
+        questions.append("What is the busiest moment you expect (requests per second, or users in the peak hour)?")
+    if "payments" in feature_ids and "pci_dss" not in regimes:
+        questions.append(catalog.compliance["pci_dss"].ask)
+    if "healthcare" in domain_ids and "hipaa" not in regimes:
+        questions.append(catalog.compliance["hipaa"].ask)
+    if domain_ids & _PERSONAL_DATA_DOMAINS and "gdpr" not in regimes and not analysis.is_vague:
+        questions.append(catalog.compliance["gdpr"].ask)
+    if "multi_tenancy" in feature_ids and "soc2" not in regimes:
+        questions.append(catalog.compliance["soc2"].ask)
+    questions.append("How many engineers will build and run it, and what do they already know well?")
+    return questions[:6]

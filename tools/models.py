@@ -1,0 +1,175 @@
+"""The advisor's public shapes: what each tool takes and returns (and the MCP output schemas)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from resources.models import ComponentKind, Style
+from tools._numbers import Period
+
+Cloud = Literal["aws", "gcp", "azure"]
+Tier = Literal["starter", "small", "medium", "large", "massive"]
+Dimension = Literal[
+    "scalability", "cost_efficiency", "time_to_market", "operational_simplicity", "portability",
+    "compliance_readiness",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    """The words of the requirement that justify a finding, with their character offsets."""
+
+    text: str = Field(description="The exact words quoted from the requirement.")
+    start: int = Field(ge=0, description="Offset of the first character in the requirement.")
+    end: int = Field(ge=0, description="Offset one past the last character.")
+
+
+class DomainFinding(_Model):
+    id: str = Field(description="Domain id, one of the 12 in archwright://domains.")
+    name: str
+    confidence: float = Field(ge=0, le=1)
+    evidence: list[Evidence]
+
+
+class FeatureFinding(_Model):
+    id: str = Field(description="Feature id, one of the 25 in archwright://features.")
+    name: str
+    evidence: list[Evidence]
+    implied_by: str | None = Field(default=None, description="The feature that brought this one along, if any.")
+
+
+class ComplianceFinding(_Model):
+    id: Literal["pci_dss", "hipaa", "gdpr", "soc2"]
+    name: str
+    evidence: list[Evidence]
+    implied: bool = Field(description="True when no regime was named but the context brings it (a US patient portal).")
+
+
+class StatedUsers(_Model):
+    count: int = Field(ge=0)
+    period: Period = Field(description="daily, weekly, monthly, yearly, concurrent, or total (registered).")
+    evidence: Evidence
+
+
+class Scale(_Model):
+    """The size the design is built for: what was stated, and what was estimated from it."""
+
+    tier: Tier
+    daily_active_users: int = Field(ge=0)
+    peak_rps: float = Field(ge=0, description="Requests per second in the busiest hour.")
+    monthly_requests: int = Field(ge=0)
+    registered_users: int = Field(ge=0)
+    assumptions: list[str] = Field(description="Every estimate made, with the number it used and why.")
+
+
+class Analysis(_Model):
+    """What an app needs, each finding tied to the words that produced it."""
+
+    requirement: str
+    primary_domain: str
+    domains: list[DomainFinding] = Field(description="The primary domain first, then secondary ones.")
+    features: list[FeatureFinding]
+    ruled_out: list[FeatureFinding] = Field(description="Features the requirement explicitly says it does not need.")
+    users: StatedUsers | None = Field(description="The user count as stated, or null when none is stated.")
+    requests_per_second: float | None = Field(description="The request rate as stated (per second), or null.")
+    requests_per_second_evidence: Evidence | None = None
+    scale: Scale
+    compliance: list[ComplianceFinding]
+    questions: list[str] = Field(description="Questions worth asking before committing to a design.")
+    is_vague: bool = Field(description="True when no domain and no feature could be recognised.")
+
+
+class Component(_Model):
+    id: str = Field(description="Stable id, safe for diagrams.")
+    name: str
+    kind: ComponentKind
+    layer: Literal["clients", "edge", "application", "data", "external", "security"]
+    service: str = Field(description="The cloud's service (or external provider) that runs it.")
+    purpose: str
+    features: list[str] = Field(description="Feature and compliance ids this component serves.")
+
+
+class Connection(_Model):
+    source: str
+    target: str
+    label: str
+
+
+class Architecture(_Model):
+    """A candidate architecture as a component graph, with its Mermaid rendering."""
+
+    style: Style
+    cloud: Cloud
+    title: str
+    summary: str
+    components: list[Component]
+    connections: list[Connection]
+    mermaid: str = Field(description="A Mermaid flowchart rendered from the graph.")
+
+
+class LineItem(_Model):
+    """One priced part of a monthly bill, with the arithmetic and the price's provenance."""
+
+    name: str
+    component: str = Field(description="Id of the component it prices, or 'platform'.")
+    formula: str = Field(description="The arithmetic behind the expected figure.")
+    inputs: dict[str, float]
+    unit_price: float
+    unit: str
+    source: str
+    retrieved: str
+    verified: bool = Field(description="False when the unit price is an assumption no one has checked yet.")
+    free_tier_applied: bool = False
+    low: float
+    expected: float
+    high: float
+
+
+class MonthlyCost(_Model):
+    low: float
+    expected: float
+    high: float
+    currency: Literal["USD"] = "USD"
+    line_items: list[LineItem]
+    not_included: list[str]
+
+
+class Score(_Model):
+    score: int = Field(ge=1, le=10, description="1-10, higher is better.")
+    reason: str
+
+
+class Option(_Model):
+    style: Style
+    name: str
+    monthly_cost: MonthlyCost
+    team_size: int = Field(ge=1)
+    time_to_mvp_weeks: int = Field(ge=1)
+    effort_reason: str
+    scores: dict[Dimension, Score]
+    weighted_score: float
+
+
+class Recommendation(_Model):
+    style: Style
+    rationale: list[str]
+    weights: dict[Dimension, float] = Field(description="How much each dimension counted, given this analysis.")
+
+
+class Comparison(_Model):
+    """Candidate styles side by side: cost, team, time, scores with reasons, and a pick."""
+
+    cloud: Cloud
+    options: list[Option]
+    recommendation: Recommendation
+    break_even: str | None = Field(description="Where serverless and the container options cost the same, if found.")
+
+
+class Summary(_Model):
+    markdown: str
+    recommended_style: Style
