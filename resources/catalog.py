@@ -115,6 +115,7 @@ def _check_references(catalog: Catalog) -> None:
     for blueprint in (*catalog.feature_blueprints.values(), *catalog.compliance_blueprints.values()):
         used_roles.update(role for role, _ in blueprint.uses)
         used_roles.update(blueprint.roles)
+        used_roles.update(role for link in blueprint.links for role in link[:2])
     for role in sorted(used_roles - catalog.roles.keys()):
         problems.append(f"blueprints.toml: role {role!r} is used but not defined")
     for cloud in catalog.clouds.values():

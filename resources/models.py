@@ -59,6 +59,7 @@ class ComplianceSpec(_Strict):
     unless: tuple[str, ...] = ()
     when_domain: tuple[str, ...] = ()
     and_patterns: tuple[str, ...] = ()
+    effort_weeks: float = Field(gt=0)
     ask: str
 
 
@@ -80,6 +81,7 @@ class ModuleBlueprint(_Strict):
     purpose: str
     uses: tuple[tuple[str, str], ...] = ()
     roles: tuple[str, ...] = ()
+    links: tuple[tuple[str, str, str], ...] = ()
     events: bool = False
     consumes_events: bool = False
 

@@ -1,0 +1,168 @@
+"""design_architecture: a component graph for one style on one cloud, and its diagram.
+
+The graph comes from the blueprints (resources/data/blueprints.toml): every detected feature
+and compliance regime gets the application module that serves it, each module brings the
+infrastructure roles it uses, and the cloud file names the service that plays each role. The
+style decides how modules are packaged (functions, services, or modules of one deployable) and
+which database and entry point they sit behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from resources import Catalog, Style, load_catalog
+from resources.models import CloudSpec, ModuleBlueprint, StyleSpec
+from tools.mermaid import render_flowchart
+from tools.models import Analysis, Architecture, Cloud, Component, Connection
+
+_MODULE_SUFFIX = {"function": "function", "service": "service", "module": "module"}
+_LARGE_TIERS = {"large", "massive"}
+_CACHED_TIERS = {"medium", "large", "massive"}
+
+
+@dataclass
+class _Graph:
+    """A graph under construction: components keyed by id, connections without duplicates."""
+
+    catalog: Catalog
+    cloud: CloudSpec
+    style: StyleSpec
+    components: dict[str, Component] = field(default_factory=dict)
+    connections: dict[tuple[str, str], Connection] = field(default_factory=dict)
+
+    def role(self, role_id: str, serves: str | None = None) -> str:
+        spec = self.catalog.roles[role_id]
+        existing = self.components.get(role_id)
+        if existing is None:
+            self.components[role_id] = Component(
+                id=role_id,
+                name=spec.name,
+                kind=spec.kind,
+                layer=spec.layer,
+                service=self.cloud.service_for(role_id, self.style.id),
+                purpose=spec.purpose,
+                features=[serves] if serves else [],
+            )
+        elif serves and serves not in existing.features:
+            existing.features.append(serves)
+        return role_id
+
+    def module(self, serves: str, blueprint: ModuleBlueprint) -> str:
+        module_id = f"{serves}_{self.style.module_kind}"
+        self.components[module_id] = Component(
+            id=module_id,
+            name=f"{blueprint.module} {_MODULE_SUFFIX[self.style.module_kind]}",
+            kind=self.style.module_kind,
+            layer="application",
+            service=self.cloud.service_for("compute", self.style.id),
+            purpose=blueprint.purpose,
+            features=[serves],
+        )
+        for role_id, label in blueprint.uses:
+            self.connect(module_id, self.role(role_id, serves), label)
+        for role_id in blueprint.roles:
+            self.role(role_id, serves)
+        for source, target, label in blueprint.links:
+            self.connect(self.role(source, serves), self.role(target, serves), label)
+        return module_id
+
+    def connect(self, source: str, target: str, label: str) -> None:
+        if source != target and (source, target) not in self.connections:
+            self.connections[(source, target)] = Connection(source=source, target=target, label=label)
+
+
+def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") -> Architecture:
+    """Build the component graph for `analysis` in `style` on `cloud`, with its Mermaid diagram."""
+    catalog = load_catalog()
+    graph = _Graph(catalog, catalog.clouds[cloud], catalog.styles[style])
+    for role_id in catalog.baseline_roles:
+        graph.role(role_id)
+    regimes = [finding.id for finding in analysis.compliance]
+    if regimes or analysis.scale.tier in _LARGE_TIERS:
+        graph.role("waf", "security")
+    producers: list[str] = []
+    consumers: list[str] = []
+    modules: list[str] = []
+    for finding in analysis.features:
+        blueprint = catalog.feature_blueprints[finding.id]
+        module_id = graph.module(finding.id, blueprint)
+        modules.append(module_id)
+        if blueprint.events:
+            producers.append(module_id)
+        if blueprint.consumes_events:
+            consumers.append(module_id)
+    for regime in regimes:
+        modules.append(graph.module(regime, catalog.compliance_blueprints[regime]))
+    if not modules:
+        modules.append(graph.module("core", _core_blueprint(analysis, catalog)))
+    if style != "serverless" and analysis.scale.tier in _CACHED_TIERS:
+        graph.role("cache", "performance")
+    _wire(graph, modules, producers, consumers)
+    cloud_spec = catalog.clouds[cloud]
+    style_spec = catalog.styles[style]
+    compute = cloud_spec.service_for("compute", style)
+    components = list(graph.components.values())
+    connections = list(graph.connections.values())
+    return Architecture(
+        style=style,
+        cloud=cloud,
+        title=f"{style_spec.name} on {cloud_spec.name}",
+        summary=_summary(style_spec, cloud_spec, analysis, len(modules)),
+        components=components,
+        connections=connections,
+        mermaid=render_flowchart(components, connections, application_title=_application_title(style, compute)),
+    )
+
+
+def _core_blueprint(analysis: Analysis, catalog: Catalog) -> ModuleBlueprint:
+    """With no feature recognised, one module still carries the app's own logic."""
+    domain = catalog.domains[analysis.primary_domain]
+    return ModuleBlueprint(id="core", module="Core", purpose=f"The application logic of the {domain.name.lower()} app.")
+
+
+def _wire(graph: _Graph, modules: list[str], producers: list[str], consumers: list[str]) -> None:
+    """The arrows every design shares: clients to the edge, the edge to modules, modules to data."""
+    entry = "waf" if "waf" in graph.components else "api_entry"
+    graph.connect("clients", "cdn", "static assets")
+    graph.connect("clients", entry, "HTTPS API")
+    if entry == "waf":
+        graph.connect("waf", "api_entry", "filtered traffic")
+    for module_id in modules:
+        if module_id not in consumers or module_id in producers:
+            graph.connect("api_entry", module_id, "routes")
+        graph.connect(module_id, "primary_db", "reads and writes")
+    if "cache" in graph.components:
+        for module_id in modules[:3]:
+            graph.connect(module_id, "cache", "hot reads")
+    real_consumers = [c for c in consumers if c not in producers]
+    if producers and real_consumers:
+        label = "enqueues jobs" if graph.style.id == "monolith" else "publishes events"
+        bus = graph.role("event_bus", "events")
+        for producer in producers:
+            graph.connect(producer, bus, label)
+        for consumer in real_consumers:
+            graph.connect(bus, consumer, "delivers")
+    graph.connect("api_entry", "monitoring", "logs and metrics")
+
+
+def _application_title(style: Style, compute: str) -> str:
+    if style == "serverless":
+        return f"Functions on {compute}"
+    if style == "microservices":
+        return f"Services on {compute}"
+    return f"Modular monolith on {compute}"
+
+
+def _summary(style: StyleSpec, cloud: CloudSpec, analysis: Analysis, module_count: int) -> str:
+    packaging = {
+        "function": f"{module_count} functions on {cloud.compute['serverless']}",
+        "service": f"{module_count} services on {cloud.compute['microservices']}",
+        "module": f"one deployable with {module_count} modules on {cloud.compute['monolith']}",
+    }[style.module_kind]
+    database = cloud.primary_db[style.id]
+    return (
+        f"{style.name} on {cloud.name} ({cloud.region}): {packaging}, data in {database}, "
+        f"sized for the {analysis.scale.tier} tier (~{analysis.scale.daily_active_users:,} daily users, "
+        f"~{analysis.scale.peak_rps:,.0f} requests/s at peak)."
+    )
