@@ -116,6 +116,13 @@ class UserMention:
 
 
 @dataclass(frozen=True)
+class TeamMention:
+    count: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class RateMention:
     per_second: float
     start: int
@@ -263,3 +270,21 @@ def rate_mentions(text: str) -> Iterator[RateMention]:
         unit = (found.group("unit") or "s").lower()
         divisor = 60.0 if unit.startswith("min") else 3600.0 if unit.startswith("h") else 1.0
         yield RateMention(round(quantity.value / divisor, 2), quantity.start, quantity.end + found.end())
+
+
+_ENGINEERS = re.compile(
+    r"^\s*(?:[A-Za-z-]+\s){0,2}?(?:devs?|developers?|engineers?|programmers?|coders?)\b", re.IGNORECASE
+)
+_TEAM_OF = re.compile(r"\b(?:dev|development|engineering|tech|software|product)\s+team\s+(?:of|is)\s+(?:about\s+|around\s+)?$",
+                      re.IGNORECASE)
+
+
+def team_mentions(text: str) -> Iterator[TeamMention]:
+    """Stated engineering team sizes: "3 devs", "a team of 12 engineers", "dev team of 4"."""
+    for quantity in quantities(text):
+        if quantity.vague:
+            continue
+        if found := _ENGINEERS.match(text[quantity.end :]):
+            yield TeamMention(int(round(quantity.value)), quantity.start, quantity.end + found.end())
+        elif _TEAM_OF.search(text[max(0, quantity.start - 40) : quantity.start]):
+            yield TeamMention(int(round(quantity.value)), quantity.start, quantity.end)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from resources import Catalog, load_catalog
-from tools._numbers import RateMention, UserMention, rate_mentions, user_mentions
+from tools._numbers import UserMention, rate_mentions, team_mentions, user_mentions
 from tools._scale import estimate_scale
 from tools._text import Document, Match, Pattern, Vocabulary, plain_words
 from tools.models import (
@@ -17,6 +17,7 @@ from tools.models import (
     DomainFinding,
     Evidence,
     FeatureFinding,
+    StatedTeam,
     StatedUsers,
 )
 from tools.validation import check_requirement
@@ -94,6 +95,7 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon) -> Analysis:
     users = _stated_users(text)
     rate = max(rate_mentions(text), key=lambda mention: mention.per_second, default=None)
     scale = estimate_scale(catalog.domains[primary], users, rate)
+    team = next(iter(team_mentions(text)), None)
     is_vague = not features and not domains[0].evidence
     analysis = Analysis(
         requirement=text,
@@ -105,6 +107,7 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon) -> Analysis:
         requests_per_second=rate.per_second if rate else None,
         requests_per_second_evidence=_evidence(text, rate.start, rate.end) if rate else None,
         scale=scale,
+        team=StatedTeam(count=max(1, team.count), evidence=_evidence(text, team.start, team.end)) if team else None,
         compliance=compliance,
         questions=[],
         is_vague=is_vague,
@@ -283,5 +286,6 @@ def _questions(analysis: Analysis, catalog: Catalog) -> list[str]:
         questions.append(catalog.compliance["gdpr"].ask)
     if "multi_tenancy" in feature_ids and "soc2" not in regimes:
         questions.append(catalog.compliance["soc2"].ask)
-    questions.append("How many engineers will build and run it, and what do they already know well?")
+    if analysis.team is None:
+        questions.append("How many engineers will build and run it, and what do they already know well?")
     return questions[:6]

@@ -56,6 +56,11 @@ class StatedUsers(_Model):
     evidence: Evidence
 
 
+class StatedTeam(_Model):
+    count: int = Field(ge=1)
+    evidence: Evidence
+
+
 class Scale(_Model):
     """The size the design is built for: what was stated, and what was estimated from it."""
 
@@ -79,6 +84,7 @@ class Analysis(_Model):
     requests_per_second: float | None = Field(description="The request rate as stated (per second), or null.")
     requests_per_second_evidence: Evidence | None = None
     scale: Scale
+    team: StatedTeam | None = Field(default=None, description="The engineering team size as stated, or null.")
     compliance: list[ComplianceFinding]
     questions: list[str] = Field(description="Questions worth asking before committing to a design.")
     is_vague: bool = Field(description="True when no domain and no feature could be recognised.")
@@ -116,7 +122,7 @@ class LineItem(_Model):
     """One priced part of a monthly bill, with the arithmetic and the price's provenance."""
 
     name: str
-    component: str = Field(description="Id of the component it prices, or 'platform'.")
+    component: str = Field(description="Id of the component it prices; 'application' for the modules' compute, 'platform' for cluster overhead.")
     formula: str = Field(description="The arithmetic behind the expected figure.")
     inputs: dict[str, float]
     unit_price: float

@@ -1,0 +1,276 @@
+"""The monthly bill of one design: line items from volumes x dated unit prices.
+
+Volumes come from the analysis (requests, peak rate, users) and the domain's defaults; each line
+item records its formula, its inputs, the unit price with source and date, and whether a free
+tier was applied. Low and high figures rerun the same arithmetic at half and twice the expected
+volumes, so the range shows how sensitive the bill is to the estimate, not a guess on top of it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from resources import Catalog
+from resources.models import DomainSpec, UnitPrice
+from tools._scale import DAYS_PER_MONTH
+from tools.models import Analysis, Architecture, LineItem, MonthlyCost
+
+HOURS_PER_MONTH = 730
+FUNCTION_SECONDS = 0.2
+FUNCTION_GB = 0.5
+SESSION_MINUTES_PER_DAY = 30
+EVENTS_PER_REQUEST = 0.3
+QUEUE_CALLS_PER_EVENT = 3
+VCPU_SECONDS_PER_REQUEST = 0.05
+TARGET_UTILISATION = 0.6
+MIN_NODE_VCPUS = 6
+RPS_PER_TASK = 150
+RPS_PER_DB_VCPU = 500
+DB_MB_PER_USER_CAP = 5
+SCENARIOS = {"low": 0.5, "expected": 1.0, "high": 2.0}
+TIER_ADDON_MULTIPLIER = {"starter": 1, "small": 1, "medium": 2, "large": 5, "massive": 15}
+CACHE_NODES = {"starter": 1, "small": 1, "medium": 2, "large": 4, "massive": 8}
+
+
+@dataclass(frozen=True)
+class Volumes:
+    """What a month of the app consumes, at one scenario's multiplier."""
+
+    requests: float
+    peak_rps: float
+    daily_users: float
+    registered_users: float
+    write_share: float
+    response_kb: float
+    storage_mb_per_user: float
+
+    @property
+    def egress_gb(self) -> float:
+        return self.requests * self.response_kb / 1_000_000
+
+    @property
+    def db_gb(self) -> float:
+        return self.registered_users * min(self.storage_mb_per_user, DB_MB_PER_USER_CAP) / 1_000
+
+    @property
+    def object_gb(self) -> float:
+        return self.registered_users * self.storage_mb_per_user / 1_000
+
+
+def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0) -> Volumes:
+    scale = analysis.scale
+    return Volumes(
+        requests=scale.monthly_requests * multiplier,
+        peak_rps=scale.peak_rps * multiplier,
+        daily_users=scale.daily_active_users * multiplier,
+        registered_users=scale.registered_users * multiplier,
+        write_share=domain.write_share,
+        response_kb=domain.response_kb,
+        storage_mb_per_user=domain.storage_mb_per_user,
+    )
+
+
+Quantity = Callable[[Volumes], float]
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A line item before pricing: which price, how much of it, and how to explain the amount."""
+
+    name: str
+    component: str
+    price_id: str
+    quantity: Quantity
+    formula: str
+    inputs: Callable[[Volumes], dict[str, float]]
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def _nodes_vcpu(v: Volumes, services: int) -> float:
+    busy = v.peak_rps * VCPU_SECONDS_PER_REQUEST / TARGET_UTILISATION
+    return max(MIN_NODE_VCPUS, math.ceil(busy + 0.5 * services))
+
+
+def _tasks(v: Volumes) -> int:
+    return max(2, math.ceil(v.peak_rps / RPS_PER_TASK))
+
+
+def _db_vcpus(v: Volumes) -> int:
+    return max(2, 2 * math.ceil(v.peak_rps / RPS_PER_DB_VCPU / 2))
+
+
+def _items(design: Architecture, analysis: Analysis) -> list[_Item]:
+    style = design.style
+    roles = {c.id for c in design.components}
+    modules = sum(1 for c in design.components if c.layer == "application")
+    items: list[_Item] = []
+    if style == "serverless":
+        items += [
+            _Item("API requests", "api_entry", "api_requests", lambda v: v.requests,
+                  "monthly requests x price per request", lambda v: {"requests": v.requests}),
+            _Item("Function invocations", "application", "function_requests", lambda v: v.requests,
+                  "monthly requests x price per invocation", lambda v: {"invocations": v.requests}),
+            _Item("Function compute", "application", "function_compute",
+                  lambda v: v.requests * FUNCTION_SECONDS * (FUNCTION_GB if design.cloud != "gcp" else 1),
+                  f"requests x {FUNCTION_SECONDS} s x "
+                  + (f"{FUNCTION_GB} GB" if design.cloud != "gcp" else "1 vCPU"),
+                  lambda v: {"requests": v.requests, "seconds": FUNCTION_SECONDS}),
+            _Item("Database writes", "primary_db", "nosql_writes", lambda v: v.requests * v.write_share,
+                  "requests x write share", lambda v: {"requests": v.requests, "write_share": v.write_share}),
+            _Item("Database reads", "primary_db", "nosql_reads", lambda v: v.requests * (1 - v.write_share),
+                  "requests x (1 - write share)", lambda v: {"requests": v.requests, "write_share": v.write_share}),
+            _Item("Database storage", "primary_db", "nosql_storage", lambda v: v.db_gb,
+                  f"registered users x up to {DB_MB_PER_USER_CAP} MB", lambda v: {"registered_users": v.registered_users}),
+        ]
+        if design.cloud == "gcp":
+            items.append(_Item("Function memory", "application", "function_memory",
+                               lambda v: v.requests * FUNCTION_SECONDS * FUNCTION_GB,
+                               f"requests x {FUNCTION_SECONDS} s x {FUNCTION_GB} GiB",
+                               lambda v: {"requests": v.requests}))
+    else:
+        if style == "microservices":
+            items += [
+                _Item("Kubernetes control plane", "platform", "cluster_hour", lambda v: HOURS_PER_MONTH,
+                      "730 hours x cluster-hour price", lambda v: {"hours": HOURS_PER_MONTH}),
+                _Item("Worker nodes", "platform", "node_vcpu_hour",
+                      lambda v: _nodes_vcpu(v, modules) * HOURS_PER_MONTH,
+                      f"max({MIN_NODE_VCPUS}, peak rps x {VCPU_SECONDS_PER_REQUEST} vCPU-s / {TARGET_UTILISATION} "
+                      f"utilisation + 0.5 per service) vCPU x 730 h",
+                      lambda v: {"vcpus": _nodes_vcpu(v, modules), "peak_rps": v.peak_rps, "services": modules}),
+                _Item("NAT gateways", "platform", "nat_hour", lambda v: 2 * HOURS_PER_MONTH,
+                      "2 zones x 730 hours", lambda v: {"gateways": 2, "hours": HOURS_PER_MONTH}),
+            ]
+        else:
+            items += [
+                _Item("Application containers (vCPU)", "application", "container_vcpu_hour",
+                      lambda v: _tasks(v) * HOURS_PER_MONTH,
+                      f"max(2, peak rps / {RPS_PER_TASK}) tasks x 1 vCPU x 730 h",
+                      lambda v: {"tasks": _tasks(v), "peak_rps": v.peak_rps}),
+                _Item("Application containers (memory)", "application", "container_gb_hour",
+                      lambda v: _tasks(v) * 2 * HOURS_PER_MONTH,
+                      "tasks x 2 GB x 730 h", lambda v: {"tasks": _tasks(v)}),
+            ]
+        small_db = analysis.scale.tier in ("starter", "small")
+        items += [
+            _Item("Load balancer", "api_entry", "load_balancer_hour", lambda v: HOURS_PER_MONTH,
+                  "730 hours", lambda v: {"hours": HOURS_PER_MONTH}),
+            _Item("PostgreSQL (high availability)", "primary_db", "db_small_hour" if small_db else "db_vcpu_hour",
+                  (lambda v: HOURS_PER_MONTH) if small_db else (lambda v: _db_vcpus(v) * HOURS_PER_MONTH),
+                  "730 hours of the smallest HA instance" if small_db
+                  else f"max(2, peak rps / {RPS_PER_DB_VCPU}) vCPU, rounded to even, x 730 h",
+                  (lambda v: {"hours": HOURS_PER_MONTH}) if small_db
+                  else (lambda v: {"vcpus": _db_vcpus(v), "peak_rps": v.peak_rps})),
+            _Item("Database storage", "primary_db", "db_storage", lambda v: max(20.0, v.db_gb),
+                  f"max(20 GB, registered users x up to {DB_MB_PER_USER_CAP} MB)",
+                  lambda v: {"registered_users": v.registered_users}),
+        ]
+        if "cache" in roles:
+            nodes = CACHE_NODES[analysis.scale.tier]
+            items.append(_Item("Cache nodes", "cache", "cache_node_hour", lambda v: nodes * HOURS_PER_MONTH,
+                               f"{nodes} nodes x 730 h", lambda v: {"nodes": nodes}))
+    items.append(_Item("Data transfer out", "cdn", "egress", lambda v: v.egress_gb,
+                       "requests x average response KB / 1,000,000",
+                       lambda v: {"requests": v.requests, "response_kb": v.response_kb}))
+    if "event_bus" in roles:
+        items.append(_Item("Event bus", "event_bus", "queue_requests",
+                           lambda v: v.requests * EVENTS_PER_REQUEST * QUEUE_CALLS_PER_EVENT,
+                           f"requests x {EVENTS_PER_REQUEST} events x {QUEUE_CALLS_PER_EVENT} calls (send, receive, delete)",
+                           lambda v: {"requests": v.requests}))
+    if "object_storage" in roles:
+        items.append(_Item("Object storage", "object_storage", "object_storage", lambda v: v.object_gb,
+                           "registered users x MB stored per user / 1,000",
+                           lambda v: {"registered_users": v.registered_users, "mb_per_user": v.storage_mb_per_user}))
+    if "realtime_gateway" in roles:
+        items.append(_Item("Realtime connections", "realtime_gateway", "websocket_minutes",
+                           lambda v: v.daily_users * SESSION_MINUTES_PER_DAY * DAYS_PER_MONTH,
+                           f"daily users x {SESSION_MINUTES_PER_DAY} connected minutes x 30.4 days",
+                           lambda v: {"daily_users": v.daily_users}))
+    return items
+
+
+def _price(catalog: Catalog, cloud: str, price_id: str) -> UnitPrice | None:
+    return catalog.prices[cloud].get(price_id)
+
+
+def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> MonthlyCost:
+    """Itemised low / expected / high monthly cost of `design`."""
+    domain = catalog.domains[analysis.primary_domain]
+    scenarios = {name: volumes(analysis, domain, m) for name, m in SCENARIOS.items()}
+    line_items: list[LineItem] = []
+    for item in _items(design, analysis):
+        unit = _price(catalog, design.cloud, item.price_id)
+        if unit is None:
+            continue
+        totals: dict[str, float] = {}
+        free_applied = False
+        for name, v in scenarios.items():
+            quantity = item.quantity(v)
+            billable = max(0.0, quantity - unit.free)
+            free_applied = free_applied or (unit.free > 0 and quantity > 0)
+            totals[name] = round(billable * unit.price, 2)
+        expected_quantity = item.quantity(scenarios["expected"])
+        free_note = f" - {_n(unit.free)} free" if unit.free else ""
+        line_items.append(LineItem(
+            name=item.name,
+            component=item.component,
+            formula=f"{item.formula}: ({_n(expected_quantity)}{free_note}) x ${unit.price:g} per {unit.unit}"
+                    f" = ${totals['expected']:,.2f}",
+            inputs={k: round(float(x), 4) for k, x in item.inputs(scenarios["expected"]).items()},
+            unit_price=unit.price,
+            unit=unit.unit,
+            source=unit.source,
+            retrieved=unit.retrieved,
+            verified=unit.verified,
+            free_tier_applied=free_applied,
+            **totals,
+        ))
+    line_items.extend(_addons(design, analysis, catalog))
+    return MonthlyCost(
+        low=round(sum(i.low for i in line_items), 2),
+        expected=round(sum(i.expected for i in line_items), 2),
+        high=round(sum(i.high for i in line_items), 2),
+        line_items=line_items,
+        not_included=_not_included(analysis),
+    )
+
+
+def _addons(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[LineItem]:
+    addons = catalog.addons
+    factor = TIER_ADDON_MULTIPLIER[analysis.scale.tier]
+    items: list[LineItem] = []
+    for component in design.components:
+        base = addons.monthly.get(component.id)
+        if base is None:
+            continue
+        cost = round(base * factor, 2)
+        items.append(LineItem(
+            name=f"{component.name} ({component.service})",
+            component=component.id,
+            formula=f"${base:g} a month at the smallest production size x {factor} ({analysis.scale.tier} tier)"
+                    f" = ${cost:,.2f}",
+            inputs={"base_monthly": base, "tier_multiplier": factor},
+            unit_price=base,
+            unit="month at the smallest production size",
+            source=addons.source,
+            retrieved=addons.retrieved,
+            verified=addons.verified,
+            low=cost, expected=cost, high=cost,
+        ))
+    return items
+
+
+def _not_included(analysis: Analysis) -> list[str]:
+    features = {f.id for f in analysis.features}
+    notes = ["Engineering salaries, support plans, taxes and reserved-capacity discounts."]
+    if "payments" in features or "subscriptions_billing" in features:
+        notes.append("Payment processing fees (typically 2.9% + $0.30 per card charge at Stripe), which scale with sales.")
+    if "notifications" in features:
+        notes.append("Per-message SMS charges, which depend on countries and volume.")
+    if "video_streaming" in features:
+        notes.append("Video delivery beyond the add-on's base: streaming egress grows with hours watched.")
+    return notes

@@ -1,0 +1,251 @@
+"""compare_architectures: styles side by side, priced, staffed, scored with reasons, and a pick.
+
+Every dimension is "higher is better". Style traits start from resources/data/styles.toml and
+are adjusted for the analysed scale, features and compliance; the weights that turn scores into
+a recommendation also follow the analysis (a small internal tool weighs simplicity and cost; a
+massive consumer app weighs scalability), and are returned so the pick can be argued with.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from resources import Catalog, Style, load_catalog
+from resources.models import StyleSpec
+from tools._costs import monthly_cost
+from tools.design import design_architecture
+from tools.models import (
+    Analysis,
+    Architecture,
+    Cloud,
+    Comparison,
+    Dimension,
+    Option,
+    Recommendation,
+    Score,
+)
+
+EFFICIENCY = 0.7
+LARGE_TEAM = 15
+HARDENING_WEEKS = 2
+_LONG_LIVED = {"real_time_tracking", "chat_messaging", "video_streaming"}
+_DIMENSION_NAMES: dict[Dimension, str] = {
+    "scalability": "scalability",
+    "cost_efficiency": "cost efficiency",
+    "time_to_market": "time to market",
+    "operational_simplicity": "operational simplicity",
+    "portability": "portability",
+    "compliance_readiness": "compliance readiness",
+}
+
+
+def compare_architectures(
+    analysis: Analysis,
+    styles: Sequence[Style] = ("serverless", "microservices", "monolith"),
+    cloud: Cloud = "aws",
+    designs: dict[Style, Architecture] | None = None,
+) -> Comparison:
+    """Price, staff and score each style for `analysis` on `cloud`, and recommend one."""
+    catalog = load_catalog()
+    unique_styles = list(dict.fromkeys(styles))
+    designs = designs or {}
+    built = {s: designs.get(s) or design_architecture(analysis, s, cloud) for s in unique_styles}
+    costs = {s: monthly_cost(built[s], analysis, catalog) for s in unique_styles}
+    efforts = {s: _effort(catalog.styles[s], built[s], analysis, catalog) for s in unique_styles}
+    cheapest = min(c.expected for c in costs.values())
+    fastest = min(weeks for _, weeks, _ in efforts.values())
+    weights = _weights(analysis)
+    options: list[Option] = []
+    for style in unique_styles:
+        team, weeks, effort_reason = efforts[style]
+        scores = _scores(catalog.styles[style], analysis, costs[style].expected, cheapest, weeks, fastest, team)
+        weighted = sum(weights[d] * scores[d].score for d in scores) / sum(weights.values())
+        options.append(Option(
+            style=style,
+            name=catalog.styles[style].name,
+            monthly_cost=costs[style],
+            team_size=team,
+            time_to_mvp_weeks=weeks,
+            effort_reason=effort_reason,
+            scores=scores,
+            weighted_score=round(weighted, 2),
+        ))
+    ranked = sorted(options, key=lambda o: (-o.weighted_score, o.monthly_cost.expected))
+    return Comparison(
+        cloud=cloud,
+        options=options,
+        recommendation=Recommendation(
+            style=ranked[0].style, rationale=_rationale(ranked, analysis, weights), weights=weights
+        ),
+        break_even=_break_even(options, analysis),
+    )
+
+
+def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog: Catalog) -> tuple[int, int, str]:
+    """Team size and weeks to MVP from the modules the design has to build."""
+    feature_weeks = sum(catalog.features[f.id].effort_weeks for f in analysis.features)
+    compliance_weeks = sum(catalog.compliance[c.id].effort_weeks for c in analysis.compliance)
+    person_weeks = style.platform_weeks + feature_weeks * style.effort_factor + compliance_weeks
+    modules = sum(1 for c in design.components if c.layer == "application")
+    if analysis.team is not None:
+        team = analysis.team.count
+        staffing = f"team = the {team} engineers stated"
+    else:
+        team = style.base_team + math.ceil(modules / style.modules_per_engineer)
+        team += {"large": 1, "massive": 2}.get(analysis.scale.tier, 0)
+        staffing = (
+            f"team = {style.base_team} base + {modules} modules / {style.modules_per_engineer} per engineer"
+            + (" + scale" if analysis.scale.tier in ("large", "massive") else "")
+        )
+    weeks = max(4, math.ceil(person_weeks / (team * EFFICIENCY)) + HARDENING_WEEKS)
+    reason = (
+        f"{person_weeks:.0f} person-weeks ({style.platform_weeks:g} platform + {feature_weeks:g} feature x "
+        f"{style.effort_factor:g} for {style.name.lower()} + {compliance_weeks:g} compliance) / "
+        f"({team} engineers x {EFFICIENCY} focus) + {HARDENING_WEEKS} weeks hardening; {staffing}"
+    )
+    return team, weeks, reason
+
+
+def _clamp(value: float) -> int:
+    return max(1, min(10, round(value)))
+
+
+def _scores(
+    style: StyleSpec, analysis: Analysis, cost: float, cheapest: float, weeks: int, fastest: int, team: int
+) -> dict[Dimension, Score]:
+    tier = analysis.scale.tier
+    features = {f.id for f in analysis.features}
+    scores: dict[Dimension, Score] = {}
+
+    scalability, reason = style.scalability.score, style.scalability.reason
+    if style.id == "monolith" and tier in ("large", "massive"):
+        scalability -= 1 if tier == "large" else 3
+        reason += f" At the {tier} tier (~{analysis.scale.peak_rps:,.0f} requests/s) that ceiling gets close."
+    elif style.id == "monolith" and tier in ("starter", "small"):
+        scalability += 2
+        reason += f" At the {tier} tier two instances have ample headroom."
+    if style.id == "serverless" and tier == "massive":
+        scalability -= 1
+        reason += " At this volume function concurrency quotas and cold starts on spikes need raising and tuning."
+    if style.id == "serverless" and features & _LONG_LIVED:
+        scalability -= 1
+        reason += " Long-lived connections (live updates, chat, video) sit outside the functions."
+    scores["scalability"] = Score(score=_clamp(scalability), reason=reason)
+
+    ratio = cheapest / cost if cost else 1.0
+    scores["cost_efficiency"] = Score(
+        score=_clamp(10 * ratio**0.5),
+        reason=f"~${cost:,.0f}/month expected" + ("; the cheapest option." if cost <= cheapest
+                                                  else f" against ~${cheapest:,.0f} for the cheapest option."),
+    )
+    scores["time_to_market"] = Score(
+        score=_clamp(10 * fastest / weeks),
+        reason=f"About {weeks} weeks to an MVP with {team} engineers"
+               + ("; the fastest option." if weeks <= fastest else f", against {fastest} for the fastest."),
+    )
+
+    simplicity, reason = style.operational_simplicity.score, style.operational_simplicity.reason
+    if style.id == "microservices" and team <= 6:
+        simplicity -= 1
+        reason += f" A team of {team} would spend a large share of its time on the platform."
+    elif style.id == "microservices" and team >= LARGE_TEAM:
+        simplicity += 3
+        reason += f" A team of {team} can staff a platform team and lets teams ship services independently."
+    elif style.id == "monolith" and team >= LARGE_TEAM:
+        simplicity -= 2
+        reason += f" {team} engineers in one deployable queue behind each other's releases."
+    if style.id == "serverless" and len(features) > 10:
+        simplicity -= 1
+        reason += f" {len(features)} features mean many functions and triggers to trace."
+    scores["operational_simplicity"] = Score(score=_clamp(simplicity), reason=reason)
+    scores["portability"] = Score(score=style.portability.score, reason=style.portability.reason)
+
+    if analysis.compliance:
+        names = ", ".join(c.name for c in analysis.compliance)
+        scores["compliance_readiness"] = Score(
+            score=style.compliance_readiness.score, reason=f"{names}: {style.compliance_readiness.reason}"
+        )
+    else:
+        scores["compliance_readiness"] = Score(
+            score=8, reason="No compliance regime stated; baseline controls fit any of the three styles."
+        )
+    return scores
+
+
+def _weights(analysis: Analysis) -> dict[Dimension, float]:
+    weights: dict[Dimension, float] = {
+        "scalability": 1.0, "cost_efficiency": 1.0, "time_to_market": 1.0,
+        "operational_simplicity": 1.0, "portability": 0.5, "compliance_readiness": 0.5,
+    }
+    tier = analysis.scale.tier
+    if tier in ("starter", "small"):
+        weights["operational_simplicity"] += 1.0
+        weights["cost_efficiency"] += 0.5
+        weights["time_to_market"] += 0.5
+        weights["scalability"] -= 0.5
+    elif tier == "large":
+        weights["scalability"] += 1.0
+    elif tier == "massive":
+        weights["scalability"] += 2.0
+        weights["operational_simplicity"] -= 0.5
+    if analysis.compliance:
+        weights["compliance_readiness"] += 1.0
+    if analysis.team is not None and analysis.team.count <= 3:
+        weights["operational_simplicity"] += 1.0
+    return weights
+
+
+def _rationale(ranked: list[Option], analysis: Analysis, weights: dict[Dimension, float]) -> list[str]:
+    best = ranked[0]
+    lines = [
+        f"{best.name} scores {best.weighted_score:.1f}/10 on the weighted dimensions"
+        + "".join(f", {o.name.lower()} {o.weighted_score:.1f}" for o in ranked[1:]) + "."
+    ]
+    heaviest = sorted(weights, key=lambda d: -weights[d])[:2]
+    lines.append(
+        f"At the {analysis.scale.tier} tier (~{analysis.scale.daily_active_users:,} daily users, "
+        f"~{analysis.scale.peak_rps:,.0f} requests/s at peak) the weights favour "
+        f"{_DIMENSION_NAMES[heaviest[0]]} and {_DIMENSION_NAMES[heaviest[1]]}."
+    )
+    if len(ranked) > 1:
+        runner = ranked[1]
+        gains = sorted(best.scores, key=lambda d: -(best.scores[d].score - runner.scores[d].score) * weights[d])
+        for dimension in gains[:2]:
+            if best.scores[dimension].score > runner.scores[dimension].score:
+                lines.append(
+                    f"{_DIMENSION_NAMES[dimension].capitalize()}: {best.scores[dimension].score} vs "
+                    f"{runner.scores[dimension].score} for {runner.name.lower()}. {best.scores[dimension].reason}"
+                )
+        losses = [d for d in best.scores if runner.scores[d].score > best.scores[d].score]
+        if losses:
+            worst = max(losses, key=lambda d: (runner.scores[d].score - best.scores[d].score) * weights[d])
+            lines.append(
+                f"Trade-off: {runner.name.lower()} does better on {_DIMENSION_NAMES[worst]} "
+                f"({runner.scores[worst].score} vs {best.scores[worst].score}). {runner.scores[worst].reason}"
+            )
+    if analysis.compliance:
+        lines.append("Compliance in scope: " + ", ".join(c.name for c in analysis.compliance) + ".")
+    return lines
+
+
+def _break_even(options: list[Option], analysis: Analysis) -> str | None:
+    """Compare serverless with the cheapest container option and say which wins at this scale."""
+    by_style = {o.style: o for o in options}
+    serverless = by_style.get("serverless")
+    containers = [o for o in options if o.style != "serverless"]
+    if serverless is None or not containers:
+        return None
+    other = min(containers, key=lambda o: o.monthly_cost.expected)
+    low, high = serverless.monthly_cost, other.monthly_cost
+    cheaper_now = "serverless" if low.expected < high.expected else other.name.lower()
+    if (low.low < high.low) != (low.high < high.high):
+        return (
+            f"Serverless and {other.name.lower()} cost the same within the estimate's range "
+            f"(half to twice ~{analysis.scale.daily_active_users:,} daily users): {cheaper_now} is cheaper at the "
+            "expected volume, and the order flips inside the range."
+        )
+    return (
+        f"{cheaper_now.capitalize()} stays cheaper from half to twice the expected volume "
+        f"(${low.low:,.0f}-${low.high:,.0f} serverless vs ${high.low:,.0f}-${high.high:,.0f} {other.name.lower()})."
+    )
