@@ -121,14 +121,16 @@ def _evidence(text: str, start: int, end: int) -> Evidence:
 
 
 def _match_evidence(document: Document, matches: Iterable[Match]) -> list[Evidence]:
-    evidence: list[Evidence] = []
+    """Up to three quotes, longest first among overlapping ones, then in reading order."""
+    chosen: list[Match] = []
     quotes: set[str] = set()
-    for match in sorted(matches, key=lambda m: m.span.start):
-        quote = document.quote(match)
-        if quote.lower() not in quotes:
-            quotes.add(quote.lower())
-            evidence.append(Evidence(text=quote, start=match.span.start, end=match.span.end))
-    return evidence[:_MAX_EVIDENCE]
+    for match in sorted(matches, key=lambda m: (m.first - m.last, m.span.start)):
+        quote = document.quote(match).lower()
+        if quote not in quotes and not any(match.overlaps(other) for other in chosen):
+            quotes.add(quote)
+            chosen.append(match)
+    chosen = sorted(chosen[:_MAX_EVIDENCE], key=lambda m: m.span.start)
+    return [Evidence(text=document.quote(m), start=m.span.start, end=m.span.end) for m in chosen]
 
 
 def _domains(document: Document, catalog: Catalog, lexicon: _Lexicon) -> list[DomainFinding]:
@@ -156,7 +158,7 @@ def _domains(document: Document, catalog: Catalog, lexicon: _Lexicon) -> list[Do
         general = catalog.domains["general"]
         return [DomainFinding(id="general", name=general.name, confidence=0.3, evidence=[])]
     competitors = sum(scores[d] for d in ranked[:3])
-    saturation = min(1.0, best / 8)
+    saturation = min(1.0, best / 6)
     findings: list[DomainFinding] = []
     for domain_id in ranked:
         score = scores[domain_id]
@@ -168,7 +170,7 @@ def _domains(document: Document, catalog: Catalog, lexicon: _Lexicon) -> list[Do
                 id=domain_id,
                 name=catalog.domains[domain_id].name,
                 confidence=round(saturation * score / competitors, 2),
-                evidence=_match_evidence(document, (m for _, m in evidence[domain_id][:_MAX_EVIDENCE])),
+                evidence=_match_evidence(document, (m for _, m in evidence[domain_id])),
             )
         )
     return findings

@@ -1,0 +1,340 @@
+"""The MCP surface: the advisor's tools, the knowledge base as resources, and a starter prompt.
+
+Adapters only. Each tool validates its input into the advisor's models, calls the pure function
+in `tools`, and returns the model as structured content (with its output schema) plus a readable
+text block. Bad input becomes a tool error that says what was wrong and what is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any, Literal, TypeVar
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field, ValidationError
+
+from resources import STYLES, Style, load_catalog
+from tools.analyze import analyze_requirements as analyze
+from tools.compare import compare_architectures as compare
+from tools.design import design_architecture as design
+from tools.models import Analysis, Architecture, Cloud, Comparison, Summary
+from tools.summary import cost_table, generate_summary as summarize
+from tools.validation import MAX_REQUIREMENT_CHARS, RequirementError
+
+logger = logging.getLogger("archwright.server")
+
+INSTRUCTIONS = (
+    "Archwright turns an app idea into architecture advice. Start with analyze_requirements on the user's "
+    "description; if it returns questions and is_vague, ask the user before designing. Then "
+    "compare_architectures (costs, team, time to MVP, scores, a recommendation) and generate_summary for an "
+    "executive summary with diagrams. design_architecture gives one style's component graph and Mermaid diagram. "
+    "Every tool works offline and answers in milliseconds; pass the analysis object back to avoid re-analysis."
+)
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+RequirementArg = Annotated[
+    str | None,
+    Field(
+        description=(
+            "The app idea in plain English, up to "
+            f"{MAX_REQUIREMENT_CHARS:,} characters: who uses it, what they do, how many of them, any "
+            "regulations. Example: 'A ride-sharing app for 100k daily users with real-time tracking and payments'."
+        )
+    ),
+]
+AnalysisArg = Annotated[
+    dict[str, Any] | None,
+    Field(description="The structured result of an earlier analyze_requirements call, instead of `requirement`."),
+]
+CloudArg = Annotated[Cloud, Field(description="Cloud provider: aws (default), gcp or azure.")]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _package_version() -> str:
+    try:
+        return version("archwright")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _result(model: BaseModel, text: str) -> CallToolResult:
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
+    )
+
+
+def _timed(tool: str, run: Callable[[], M]) -> M:
+    """Run an advisor call, log its outcome, and turn advisor errors into tool errors."""
+    started = time.perf_counter()
+    try:
+        result = run()
+    except RequirementError as error:
+        logger.info("tool rejected input", extra={"tool": tool, "reason": str(error)[:200]})
+        raise ToolError(str(error)) from None
+    logger.info("tool call", extra={"tool": tool, "ms": round((time.perf_counter() - started) * 1000, 2)})
+    return result
+
+
+def _validation_summary(error: ValidationError, limit: int = 5) -> str:
+    problems = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors()[:limit]]
+    more = f" (and {error.error_count() - limit} more)" if error.error_count() > limit else ""
+    return "; ".join(problems) + more
+
+
+def _analysis_of(requirement: str | None, analysis: dict[str, Any] | None) -> Analysis:
+    if requirement is not None and analysis is not None:
+        raise ToolError("Give either `requirement` (text) or `analysis` (an analyze_requirements result), not both.")
+    if analysis is not None:
+        try:
+            return Analysis.model_validate(analysis)
+        except ValidationError as error:
+            raise ToolError(
+                "The `analysis` object does not validate: " + _validation_summary(error)
+                + ". Pass the structured result of analyze_requirements unchanged, or pass `requirement` instead."
+            ) from None
+    if requirement is None:
+        raise ToolError("Missing input: give `requirement` (the app idea as text) or `analysis`.")
+    return analyze(requirement)
+
+
+def _analysis_text(analysis: Analysis) -> str:
+    scale = analysis.scale
+    lines = [
+        f"Domain: {analysis.primary_domain}" + "".join(f" (+{d.id})" for d in analysis.domains[1:]),
+        "Features: " + (", ".join(f.id for f in analysis.features) or "none recognised"),
+    ]
+    if analysis.ruled_out:
+        lines.append("Not needed: " + ", ".join(f.id for f in analysis.ruled_out))
+    if analysis.compliance:
+        lines.append("Compliance: " + ", ".join(c.id for c in analysis.compliance))
+    stated = f"{analysis.users.count:,} {analysis.users.period}" if analysis.users else "not stated"
+    lines.append(
+        f"Users: {stated}; scale: {scale.tier}, ~{scale.daily_active_users:,} daily users, "
+        f"~{scale.peak_rps:,.0f} requests/s at peak"
+    )
+    if analysis.questions:
+        lines.append("Questions worth asking:\n" + "\n".join(f"- {q}" for q in analysis.questions))
+    return "\n".join(lines)
+
+
+def _comparison_text(comparison: Comparison) -> str:
+    return (
+        f"Recommendation: {comparison.recommendation.style}\n"
+        + "\n".join(f"- {line}" for line in comparison.recommendation.rationale)
+        + "\n\n" + cost_table(comparison)
+        + (f"\n\n{comparison.break_even}" if comparison.break_even else "")
+    )
+
+
+def build_server() -> MCPServer:
+    """The Archwright MCP server with its tools, resources and prompt registered."""
+    server: MCPServer = MCPServer(name="archwright", title="Archwright", version=_package_version(),
+                                  instructions=INSTRUCTIONS)
+    _register_tools(server)
+    _register_resources(server)
+    _register_prompts(server)
+    return server
+
+
+def _register_tools(server: MCPServer) -> None:
+    @server.tool(
+        name="analyze_requirements",
+        title="Analyse app requirements",
+        annotations=READ_ONLY,
+        description=(
+            "Read an app idea and return what it needs: primary and secondary domains with confidence, features, "
+            "the stated user count and period, any stated requests per second, estimated scale (tier, daily users, "
+            "peak requests/s, with every assumption spelled out), compliance needs (PCI DSS, HIPAA, GDPR, SOC 2), "
+            "features the text rules out, and the questions worth asking when it is vague. Every finding quotes "
+            "the words of the requirement that produced it."
+        ),
+    )
+    def analyze_requirements(
+        requirement: Annotated[str, Field(description=RequirementArg.__metadata__[0].description)],
+    ) -> Annotated[CallToolResult, Analysis]:
+        analysis = _timed("analyze_requirements", lambda: analyze(requirement))
+        return _result(analysis, _analysis_text(analysis))
+
+    @server.tool(
+        name="design_architecture",
+        title="Design one candidate architecture",
+        annotations=READ_ONLY,
+        description=(
+            "Build one candidate architecture for an app as a component graph: every detected feature and "
+            "compliance need is served by a named component running on the cloud's real services, with the "
+            "connections between them and a Mermaid flowchart rendered from the graph. Give `requirement` or the "
+            "`analysis` from analyze_requirements, a `style` (serverless, microservices, monolith = modular "
+            "monolith) and a `cloud` (aws, gcp, azure)."
+        ),
+    )
+    def design_architecture(
+        style: Annotated[Style, Field(description="Architecture style: serverless, microservices or monolith.")],
+        requirement: RequirementArg = None,
+        analysis: AnalysisArg = None,
+        cloud: CloudArg = "aws",
+    ) -> Annotated[CallToolResult, Architecture]:
+        result = _timed("design_architecture", lambda: design(_analysis_of(requirement, analysis), style, cloud))
+        return _result(result, f"{result.title}\n{result.summary}\n\n```mermaid\n{result.mermaid}```")
+
+    @server.tool(
+        name="compare_architectures",
+        title="Compare architecture styles",
+        annotations=READ_ONLY,
+        description=(
+            "Compare candidate styles for an app side by side: itemised monthly cost (low/expected/high, each line "
+            "with its formula and a dated unit price), team size, weeks to an MVP, 1-10 scores where higher is "
+            "always better (scalability, cost efficiency, time to market, operational simplicity, portability, "
+            "compliance readiness), each with a reason, and a recommendation with its rationale. Give "
+            "`requirement` or `analysis`; `styles` defaults to all three."
+        ),
+    )
+    def compare_architectures(
+        requirement: RequirementArg = None,
+        analysis: AnalysisArg = None,
+        styles: Annotated[
+            list[Style] | None, Field(description="Styles to compare (default: serverless, microservices, monolith).")
+        ] = None,
+        cloud: CloudArg = "aws",
+    ) -> Annotated[CallToolResult, Comparison]:
+        chosen = tuple(styles) if styles else STYLES
+        result = _timed(
+            "compare_architectures", lambda: compare(_analysis_of(requirement, analysis), chosen, cloud)
+        )
+        return _result(result, _comparison_text(result))
+
+    @server.tool(
+        name="generate_summary",
+        title="Write an executive summary",
+        annotations=READ_ONLY,
+        description=(
+            "Write an executive summary in Markdown for an app idea: the need, the recommended architecture with "
+            "its rationale, the recommended and runner-up diagrams (Mermaid), the monthly cost table, risks and "
+            "next steps. Give `requirement` or `analysis`, and optionally the `comparison` from "
+            "compare_architectures to reuse it."
+        ),
+    )
+    def generate_summary(
+        requirement: RequirementArg = None,
+        analysis: AnalysisArg = None,
+        comparison: Annotated[
+            dict[str, Any] | None,
+            Field(description="The structured result of an earlier compare_architectures call (optional)."),
+        ] = None,
+        cloud: CloudArg = "aws",
+    ) -> Annotated[CallToolResult, Summary]:
+        def run() -> Summary:
+            resolved = _analysis_of(requirement, analysis)
+            if comparison is not None:
+                try:
+                    compared = Comparison.model_validate(comparison)
+                except ValidationError as error:
+                    raise ToolError(
+                        "The `comparison` object does not validate: " + _validation_summary(error)
+                        + ". Pass the structured result of compare_architectures unchanged, or leave it out."
+                    ) from None
+            else:
+                compared = compare(resolved, STYLES, cloud)
+            designs = {o.style: design(resolved, o.style, compared.cloud) for o in compared.options}
+            return summarize(resolved, compared, designs)  # type: ignore[arg-type]
+
+        result = _timed("generate_summary", run)
+        return _result(result, result.markdown)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _known(kind: str, wanted: str, known: list[str]) -> None:
+    if wanted not in known:
+        raise ResourceError(f"Unknown {kind} {wanted!r}. Known {kind}s: {', '.join(known)}.")
+
+
+def _register_resources(server: MCPServer) -> None:
+    @server.resource("archwright://domains", name="domains", mime_type="application/json",
+                     description="The 12 application domains Archwright recognises, with descriptions.")
+    def domains() -> str:
+        return _json([{"id": d.id, "name": d.name, "description": d.description}
+                      for d in load_catalog().domains.values()])
+
+    @server.resource("archwright://domains/{domain_id}", name="domain", mime_type="application/json",
+                     description="One domain: its vocabulary (weighted signals) and the scale defaults it starts from.")
+    def domain(domain_id: str) -> str:
+        catalog = load_catalog()
+        _known("domain", domain_id, list(catalog.domains))
+        return _json(catalog.domains[domain_id].model_dump(mode="json"))
+
+    @server.resource("archwright://features", name="features", mime_type="application/json",
+                     description="The 25 features, each with the module that serves it and the roles it uses.")
+    def features() -> str:
+        catalog = load_catalog()
+        return _json([
+            {"id": f.id, "name": f.name, "effort_weeks": f.effort_weeks,
+             "module": catalog.feature_blueprints[f.id].module,
+             "uses": [role for role, _ in catalog.feature_blueprints[f.id].uses]}
+            for f in catalog.features.values()
+        ])
+
+    @server.resource("archwright://compliance", name="compliance", mime_type="application/json",
+                     description="The compliance regimes (PCI DSS, HIPAA, GDPR, SOC 2) and what each adds to a design.")
+    def compliance() -> str:
+        catalog = load_catalog()
+        return _json([
+            {"id": c.id, "name": c.name, "description": c.description, "effort_weeks": c.effort_weeks,
+             "module": catalog.compliance_blueprints[c.id].module}
+            for c in catalog.compliance.values()
+        ])
+
+    @server.resource("archwright://styles", name="styles", mime_type="application/json",
+                     description="The architecture styles and the traits the comparison starts from.")
+    def styles() -> str:
+        return _json([s.model_dump(mode="json") for s in load_catalog().styles.values()])
+
+    @server.resource("archwright://pricing", name="pricing", mime_type="application/json",
+                     description="Every unit price per cloud, with its source URL, retrieval date and verified flag.")
+    def pricing() -> str:
+        catalog = load_catalog()
+        return _json({
+            "clouds": {cloud: [p.model_dump(mode="json") for p in prices.values()]
+                       for cloud, prices in catalog.prices.items()},
+            "addons": catalog.addons.model_dump(mode="json"),
+        })
+
+    @server.resource("archwright://pricing/{cloud}", name="cloud pricing", mime_type="application/json",
+                     description="Unit prices for one cloud: aws, gcp or azure.")
+    def cloud_pricing(cloud: str) -> str:
+        catalog = load_catalog()
+        _known("cloud", cloud, list(catalog.prices))
+        return _json([p.model_dump(mode="json") for p in catalog.prices[cloud].values()])
+
+    @server.resource("archwright://clouds/{cloud}", name="cloud services", mime_type="application/json",
+                     description="The service each role maps to on one cloud: aws, gcp or azure.")
+    def cloud_services(cloud: str) -> str:
+        catalog = load_catalog()
+        _known("cloud", cloud, list(catalog.clouds))
+        return _json(catalog.clouds[cloud].model_dump(mode="json"))
+
+
+def _register_prompts(server: MCPServer) -> None:
+    @server.prompt(
+        name="design_architecture",
+        title="Design an architecture for an app idea",
+        description="Start an architecture conversation: analyse the idea, ask what is missing, compare, summarise.",
+    )
+    def design_architecture_prompt(idea: str, cloud: Literal["aws", "gcp", "azure"] = "aws") -> str:
+        return (
+            f"I want architecture advice for this app idea, on {cloud}:\n\n{idea}\n\n"
+            "1. Call analyze_requirements with the idea. Show me the domain, features and scale it found, "
+            "quoting the evidence.\n"
+            "2. If it is vague or lists questions that would change the design, ask me those first.\n"
+            f"3. Call compare_architectures with the analysis and cloud={cloud!r}; explain the recommendation, "
+            "the monthly cost range and the trade-offs.\n"
+            "4. Call generate_summary and show me the executive summary with its diagrams."
+        )
