@@ -23,12 +23,13 @@ from tools.models import (
 from tools.validation import check_requirement
 
 _WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
-_FIRST_SENTENCE_BONUS = 1.5
+_HEAD_BONUS = 2.0
+_HEAD_WORDS = 12
 _MIN_DOMAIN_SCORE = 2.0
 _SECONDARY_SHARE = 0.5
 _MIN_SECONDARY_SCORE = 5.0
 _MAX_EVIDENCE = 3
-_FIRST_SENTENCE = re.compile(r"[.!?](?:\s|$)")
+_HEAD_END = re.compile(r"[.!?:;](?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -133,25 +134,38 @@ def _match_evidence(document: Document, matches: Iterable[Match]) -> list[Eviden
     return [Evidence(text=document.quote(m), start=m.span.start, end=m.span.end) for m in chosen]
 
 
+def _head_end(document: Document) -> int:
+    """Where the words that name the app end: the first clause, at most twelve words.
+    "Remote patient monitoring: ..." is a healthcare product however many sensors follow."""
+    found = _HEAD_END.search(document.original)
+    clause_end = found.start() if found else len(document.original)
+    word_limit = document.offsets[_HEAD_WORDS].start if len(document.offsets) > _HEAD_WORDS else len(document.original)
+    return min(clause_end, word_limit)
+
+
 def _domains(document: Document, catalog: Catalog, lexicon: _Lexicon) -> list[DomainFinding]:
-    first_sentence_end = (m.start() if (m := _FIRST_SENTENCE.search(document.original)) else len(document.original))
-    scores: dict[str, float] = {}
-    evidence: dict[str, list[tuple[float, Match]]] = {}
+    head_end = _head_end(document)
+    candidates: list[tuple[str, float, Match]] = []
     for domain_id, by_strength in lexicon.domains.items():
         seen_words: set[str] = set()
-        total = 0.0
-        hits: list[tuple[float, Match]] = []
         for strength, pattern in by_strength.items():
             for match in pattern.matches(document):
                 words = " ".join(document.words[match.first : match.last + 1])
-                if words in seen_words or document.is_negated(match):
-                    continue
-                seen_words.add(words)
-                weight = _WEIGHTS[strength] * (_FIRST_SENTENCE_BONUS if match.span.start < first_sentence_end else 1)
-                total += weight
-                hits.append((weight, match))
-        scores[domain_id] = total
-        evidence[domain_id] = sorted(hits, key=lambda pair: -pair[0])
+                if words not in seen_words and not document.is_negated(match):
+                    seen_words.add(words)
+                    candidates.append((domain_id, _WEIGHTS[strength], match))
+    scores: dict[str, float] = dict.fromkeys(lexicon.domains, 0.0)
+    evidence: dict[str, list[tuple[float, Match]]] = {domain_id: [] for domain_id in lexicon.domains}
+    for domain_id, weight, match in candidates:
+        # Words a stronger signal of another domain already explains do not vote again
+        # ("Remote" and "monitoring" inside "remote patient monitoring").
+        if any(other != domain_id and w > weight and match.overlaps(m) for other, w, m in candidates):
+            continue
+        weight *= _HEAD_BONUS if match.span.start < head_end else 1
+        scores[domain_id] += weight
+        evidence[domain_id].append((weight, match))
+    for hits in evidence.values():
+        hits.sort(key=lambda pair: -pair[0])
     ranked = sorted(scores, key=lambda d: (-scores[d], d != "general"))
     best = scores[ranked[0]]
     if best < _MIN_DOMAIN_SCORE:

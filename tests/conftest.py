@@ -1,0 +1,41 @@
+"""Shared fixtures: the labelled dataset, and the official Mermaid parser run under Node."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASET = ROOT.parent / "shared" / "datasets" / "requirements.dev.jsonl"
+PARSER = ROOT / "tests" / "mermaid" / "parse.mjs"
+
+
+@pytest.fixture(scope="session")
+def dev_rows() -> list[dict[str, Any]]:
+    if not DATASET.exists():
+        pytest.fail(f"labelled dataset not found at {DATASET} (the repository expects shared/ beside it)")
+    return [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def parse_mermaid(diagrams: list[str]) -> list[str | None]:
+    """Parse a batch with mermaid@11 under jsdom: None for each diagram that parses, else the error."""
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "mermaid").exists():
+        pytest.fail("the Mermaid parser needs Node and `npm ci` in the repository root")
+    done = subprocess.run(
+        [node, str(PARSER)], input=json.dumps(diagrams), capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(done.stdout)
+    assert len(results) == len(diagrams)
+    return results
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -1,0 +1,69 @@
+"""The knowledge base loads, validates, and its files agree with each other."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from resources import STYLES, CatalogError, load_catalog
+from resources.catalog import _check_references
+
+DATASET_DOMAINS = {
+    "ride_sharing", "ecommerce", "fintech", "digital_wallet", "healthcare", "social_messaging", "streaming", "iot",
+    "integration", "analytics", "marketplace", "general",
+}
+DATASET_FEATURES = {
+    "real_time_tracking", "geolocation", "payments", "subscriptions_billing", "chat_messaging", "notifications",
+    "search", "recommendations", "video_streaming", "media_upload", "user_auth", "admin_dashboard",
+    "analytics_reporting", "inventory", "order_management", "booking_scheduling", "reviews_ratings", "social_feed",
+    "iot_telemetry", "device_management", "data_pipeline", "fraud_detection", "audit_logging", "multi_tenancy",
+    "offline_sync",
+}
+
+
+def test_vocabularies_match_the_dataset_ids() -> None:
+    catalog = load_catalog()
+    assert set(catalog.domains) == DATASET_DOMAINS
+    assert set(catalog.features) == DATASET_FEATURES
+    assert set(catalog.compliance) == {"pci_dss", "hipaa", "gdpr", "soc2"}
+    assert set(catalog.styles) == set(STYLES)
+    assert set(catalog.clouds) == {"aws", "gcp", "azure"}
+
+
+def test_every_role_has_a_service_on_every_cloud_and_style() -> None:
+    catalog = load_catalog()
+    for cloud in catalog.clouds.values():
+        for role in catalog.roles:
+            for style in STYLES:
+                assert cloud.service_for(role, style).strip(), (cloud.id, role, style)
+
+
+def test_every_price_names_its_source_and_date() -> None:
+    catalog = load_catalog()
+    for cloud, prices in catalog.prices.items():
+        assert prices, cloud
+        for price in prices.values():
+            assert price.source.startswith("https://"), (cloud, price.id)
+            assert re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", price.retrieved), (cloud, price.id)
+
+
+def test_reference_prices_are_marked_verified() -> None:
+    aws = load_catalog().prices["aws"]
+    assert aws["function_requests"].price == pytest.approx(0.20e-6) and aws["function_requests"].verified
+    assert aws["nosql_writes"].price == pytest.approx(0.625e-6) and aws["nosql_writes"].verified
+    assert aws["cluster_hour"].price == pytest.approx(0.10)
+
+
+def test_a_dangling_reference_is_a_load_error() -> None:
+    catalog = load_catalog()
+    feature = catalog.features["payments"]
+    broken = catalog.features | {"payments": feature.model_copy(update={"implies": ("teleportation",)})}
+    with pytest.raises(CatalogError, match="teleportation"):
+        _check_references(type(catalog)(**{**catalog.__dict__, "features": broken}))
+
+
+def test_real_word_list_keeps_real_words_uncorrected() -> None:
+    words = load_catalog().real_words
+    assert "running" in words and "rewind" in words
+    assert "paymnets" not in words
