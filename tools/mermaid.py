@@ -9,6 +9,7 @@ quote), so nothing a user types can break out of a label.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Sequence
 
 from tools.models import Component, Connection
@@ -35,8 +36,12 @@ _MAX_LABEL = 80
 
 
 def node_id(component_id: str) -> str:
-    """A Mermaid-safe id: never a keyword, never a character the grammar treats specially."""
-    return "n_" + _UNSAFE_ID.sub("_", component_id)
+    """A Mermaid-safe id: never a keyword, never a character the grammar treats specially, and
+    distinct ids stay distinct (a hash marks ids that had characters replaced)."""
+    safe = _UNSAFE_ID.sub("_", component_id)
+    if safe == component_id:
+        return "n_" + safe
+    return f"n_{safe}_{zlib.crc32(component_id.encode('utf-8')):08x}"
 
 
 def escape_label(text: str) -> str:
@@ -67,7 +72,7 @@ def render_flowchart(
             lines.append(f"    {node_id(component.id)}{opening}{label}{closing}")
         lines.append("  end")
     for connection in connections:
-        lines.append(
-            f'  {node_id(connection.source)} -->|"{escape_label(connection.label)}"| {node_id(connection.target)}'
-        )
+        label = escape_label(connection.label).strip()
+        arrow = f'-->|"{label}"|' if label else "-->"  # the grammar rejects an empty |""| label
+        lines.append(f"  {node_id(connection.source)} {arrow} {node_id(connection.target)}")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,112 @@
+"""compare_architectures: itemised costs that add up, reasoned scores, sensible recommendations."""
+
+from __future__ import annotations
+
+import pytest
+
+from resources import load_catalog
+from tools.analyze import analyze_requirements
+from tools.compare import compare_architectures
+
+RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
+
+
+@pytest.fixture(scope="module")
+def ride():
+    return compare_architectures(analyze_requirements(RIDE))
+
+
+def test_totals_are_the_sum_of_line_items(ride) -> None:
+    for option in ride.options:
+        cost = option.monthly_cost
+        assert cost.expected == pytest.approx(sum(i.expected for i in cost.line_items), abs=0.05)
+        assert cost.low <= cost.expected <= cost.high
+
+
+def test_every_line_item_carries_formula_price_source_and_date(ride) -> None:
+    prices = load_catalog().prices["aws"]
+    for option in ride.options:
+        for item in option.monthly_cost.line_items:
+            assert item.formula and "=" in item.formula
+            assert item.source and item.retrieved
+            assert item.low <= item.expected <= item.high
+        known = {p.unit: p for p in prices.values()}
+        for item in option.monthly_cost.line_items:
+            if item.unit in known:
+                assert item.unit_price == known[item.unit].price
+                assert item.verified == known[item.unit].verified
+
+
+def test_lambda_line_item_applies_the_free_tier(ride) -> None:
+    serverless = next(o for o in ride.options if o.style == "serverless")
+    invocations = next(i for i in serverless.monthly_cost.line_items if i.name == "Function invocations")
+    assert invocations.free_tier_applied
+    requests = analyze_requirements(RIDE).scale.monthly_requests
+    assert invocations.expected == pytest.approx((requests - 1_000_000) * 0.20e-6, abs=0.01)
+
+
+def test_scores_are_one_to_ten_higher_is_better_with_reasons(ride) -> None:
+    for option in ride.options:
+        assert set(option.scores) == {
+            "scalability", "cost_efficiency", "time_to_market", "operational_simplicity", "portability",
+            "compliance_readiness",
+        }
+        for score in option.scores.values():
+            assert 1 <= score.score <= 10 and score.reason
+
+
+def test_the_cheapest_option_scores_best_on_cost(ride) -> None:
+    cheapest = min(ride.options, key=lambda o: o.monthly_cost.expected)
+    assert cheapest.scores["cost_efficiency"].score == max(o.scores["cost_efficiency"].score for o in ride.options)
+
+
+def test_a_small_internal_tool_does_not_get_kubernetes() -> None:
+    comparison = compare_architectures(analyze_requirements(
+        "Internal HR tool for our 2,000 employees: leave requests, approvals and SSO through Google Workspace."))
+    assert comparison.recommendation.style != "microservices"
+    assert comparison.recommendation.rationale
+
+
+def test_a_massive_app_with_a_large_team_gets_microservices() -> None:
+    comparison = compare_architectures(analyze_requirements(
+        "A ride-sharing app for 5M daily users with real-time tracking, payments, chat and ratings. "
+        "Our engineering team of 40 engineers is ready."))
+    assert comparison.recommendation.style == "microservices"
+    microservices = next(o for o in comparison.options if o.style == "microservices")
+    assert microservices.team_size == 40
+
+
+def test_scale_moves_the_weights_toward_scalability() -> None:
+    small = compare_architectures(analyze_requirements("A booking app for a gym with 300 members."))
+    huge = compare_architectures(analyze_requirements("A social network with a feed for 10M daily users."))
+    assert huge.recommendation.weights["scalability"] > small.recommendation.weights["scalability"]
+    assert small.recommendation.weights["operational_simplicity"] > huge.recommendation.weights["operational_simplicity"]
+
+
+def test_compliance_raises_its_weight_and_names_the_regime() -> None:
+    comparison = compare_architectures(analyze_requirements(
+        "Patient portal for a US clinic: patients sign in and message their doctor. HIPAA applies."))
+    assert comparison.recommendation.weights["compliance_readiness"] > 0.5
+    assert any("HIPAA" in line for line in comparison.recommendation.rationale)
+
+
+def test_styles_can_be_chosen_and_clouds_change_prices() -> None:
+    analysis = analyze_requirements(RIDE)
+    two = compare_architectures(analysis, ("serverless", "monolith"), "gcp")
+    assert [o.style for o in two.options] == ["serverless", "monolith"]
+    aws = compare_architectures(analysis, ("serverless",), "aws").options[0].monthly_cost.expected
+    gcp = two.options[0].monthly_cost.expected
+    assert aws != gcp
+
+
+def test_more_volume_costs_more() -> None:
+    small = compare_architectures(analyze_requirements("A chat app for 10k daily users."))
+    large = compare_architectures(analyze_requirements("A chat app for 1M daily users."))
+    for style in ("serverless", "microservices", "monolith"):
+        s = next(o for o in small.options if o.style == style).monthly_cost.expected
+        big = next(o for o in large.options if o.style == style).monthly_cost.expected
+        assert big > s
+
+
+def test_payments_note_processing_fees_as_not_included(ride) -> None:
+    assert any("Payment processing fees" in note for note in ride.options[0].monthly_cost.not_included)

@@ -1,0 +1,31 @@
+"""The executive summary and the full report."""
+
+from __future__ import annotations
+
+from tools.report import advise, render_report
+
+RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
+
+
+def test_summary_has_the_need_pick_diagrams_costs_risks_and_next_steps() -> None:
+    advice = advise(RIDE)
+    markdown = advice.summary.markdown
+    for heading in ("## The need", "## Recommendation", "## Monthly cost (USD)", "## Risks", "## Next steps"):
+        assert heading in markdown
+    assert markdown.count("```mermaid") == 2
+    assert advice.summary.recommended_style == advice.comparison.recommendation.style
+    assert "(recommended)" in markdown and "(runner-up)" in markdown
+
+
+def test_report_includes_every_design_and_the_evidence() -> None:
+    advice = advise(RIDE, cloud="azure")
+    report = render_report(advice)
+    assert report.startswith("# Architecture report")
+    assert report.count("```mermaid") == 2 + 3
+    assert '"100k daily users"' in report
+    assert "Azure Functions (Consumption)" in report
+    assert "assumption, unverified" in report
+
+
+def test_unverified_prices_are_called_out_as_a_risk() -> None:
+    assert "unverified unit prices" in advise(RIDE).summary.markdown
