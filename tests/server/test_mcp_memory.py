@@ -1,0 +1,140 @@
+"""The MCP surface through the real `mcp` client, in memory: listing, calling, errors, resources."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.shared.exceptions import MCPError
+
+from server.app import build_server
+
+pytestmark = pytest.mark.anyio
+RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
+ADVISOR_TOOLS = {"analyze_requirements", "design_architecture", "compare_architectures", "generate_summary"}
+
+
+async def _call(name: str, arguments: dict[str, Any]):
+    async with Client(build_server()) as client:
+        return await client.call_tool(name, arguments)
+
+
+async def test_tools_are_listed_with_descriptions_schemas_and_annotations() -> None:
+    async with Client(build_server()) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert set(tools) == ADVISOR_TOOLS
+    for tool in tools.values():
+        assert tool.description and len(tool.description) > 100
+        assert tool.output_schema and tool.output_schema.get("type") == "object"
+        assert tool.annotations is not None
+        assert tool.annotations.read_only_hint is True
+        assert tool.annotations.idempotent_hint is True
+        assert tool.annotations.open_world_hint is False
+        for name, field in tool.input_schema["properties"].items():
+            assert field.get("description"), (tool.name, name)
+    assert tools["analyze_requirements"].input_schema["required"] == ["requirement"]
+    assert set(tools["design_architecture"].input_schema["properties"]["style"]["enum"]) == {
+        "serverless", "microservices", "monolith"}
+
+
+async def test_analyze_returns_structured_content_and_readable_text() -> None:
+    result = await _call("analyze_requirements", {"requirement": RIDE})
+    assert not result.is_error
+    data = result.structured_content
+    assert data["primary_domain"] == "ride_sharing"
+    assert data["users"] == {"count": 100000, "period": "daily",
+                             "evidence": {"text": "100k daily users", "start": 23, "end": 39}}
+    assert "Domain: ride_sharing" in result.content[0].text
+
+
+async def test_an_analysis_can_be_passed_back_instead_of_the_text() -> None:
+    async with Client(build_server()) as client:
+        analysis = (await client.call_tool("analyze_requirements", {"requirement": RIDE})).structured_content
+        design = await client.call_tool("design_architecture", {"analysis": analysis, "style": "serverless",
+                                                                 "cloud": "gcp"})
+        compare = await client.call_tool("compare_architectures", {"analysis": analysis, "styles": ["monolith"]})
+        summary = await client.call_tool("generate_summary", {"analysis": analysis,
+                                                              "comparison": compare.structured_content})
+    assert not design.is_error and design.structured_content["cloud"] == "gcp"
+    assert "```mermaid" in design.content[0].text
+    assert [o["style"] for o in compare.structured_content["options"]] == ["monolith"]
+    assert not summary.is_error
+    assert summary.structured_content["recommended_style"] == "monolith"
+    assert summary.content[0].text.startswith("# Architecture summary")
+
+
+async def test_compare_returns_itemised_costs_and_a_recommendation() -> None:
+    result = await _call("compare_architectures", {"requirement": RIDE, "cloud": "azure"})
+    data = result.structured_content
+    assert {o["style"] for o in data["options"]} == {"serverless", "microservices", "monolith"}
+    item = data["options"][0]["monthly_cost"]["line_items"][0]
+    assert {"formula", "unit_price", "source", "retrieved", "verified"} <= item.keys()
+    assert data["recommendation"]["style"] in {"serverless", "microservices", "monolith"}
+    assert "Recommendation:" in result.content[0].text
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "expected"),
+    [
+        ("analyze_requirements", {"requirement": ""}, "empty"),
+        ("analyze_requirements", {"requirement": "   "}, "empty"),
+        ("analyze_requirements", {"requirement": "x" * 1_048_576}, "limit is 20,000"),
+        ("analyze_requirements", {"requirement": "\x00\x01\x02\x03\x04 junk \x05\x06"}, "binary"),
+        ("analyze_requirements", {"requirement": "Necesitamos una aplicación para que los usuarios paguen con tarjeta."},
+         "Spanish"),
+        ("design_architecture", {"requirement": RIDE, "style": "mainframe"}, "serverless"),
+        ("design_architecture", {"requirement": RIDE, "style": "monolith", "cloud": "oracle"}, "aws"),
+        ("design_architecture", {"style": "monolith"}, "Missing input"),
+        ("design_architecture", {"requirement": RIDE, "analysis": {}, "style": "monolith"}, "not both"),
+        ("design_architecture", {"analysis": {"primary_domain": 7}, "style": "monolith"}, "does not validate"),
+        ("compare_architectures", {"requirement": RIDE, "styles": ["serverless", "grid"]}, "microservices"),
+        ("generate_summary", {"requirement": RIDE, "comparison": {"options": "none"}}, "comparison"),
+    ],
+)
+async def test_bad_input_is_a_tool_error_that_says_what_is_accepted(name: str, arguments: dict, expected: str) -> None:
+    result = await _call(name, arguments)
+    assert result.is_error
+    assert expected in result.content[0].text
+
+
+async def test_the_server_keeps_serving_after_errors() -> None:
+    async with Client(build_server()) as client:
+        bad = await client.call_tool("analyze_requirements", {"requirement": ""})
+        good = await client.call_tool("analyze_requirements", {"requirement": RIDE})
+    assert bad.is_error and not good.is_error
+
+
+async def test_knowledge_base_resources() -> None:
+    async with Client(build_server()) as client:
+        listed = {str(r.uri) for r in (await client.list_resources()).resources}
+        templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
+        domains = json.loads((await client.read_resource("archwright://domains")).contents[0].text)
+        healthcare = json.loads((await client.read_resource("archwright://domains/healthcare")).contents[0].text)
+        pricing = json.loads((await client.read_resource("archwright://pricing")).contents[0].text)
+        gcp = json.loads((await client.read_resource("archwright://clouds/gcp")).contents[0].text)
+    assert {"archwright://domains", "archwright://pricing", "archwright://features", "archwright://compliance",
+            "archwright://styles"} <= listed
+    assert {"archwright://domains/{domain_id}", "archwright://pricing/{cloud}", "archwright://clouds/{cloud}"} <= templates
+    assert len(domains) == 12
+    assert healthcare["id"] == "healthcare" and "patient*" in healthcare["strong"]
+    assert all(p["source"].startswith("https://") for p in pricing["clouds"]["aws"])
+    assert gcp["compute"]["monolith"] == "Cloud Run"
+
+
+async def test_unknown_resource_ids_are_clear_errors() -> None:
+    async with Client(build_server()) as client:
+        with pytest.raises(MCPError, match="Unknown domain 'pirates'"):
+            await client.read_resource("archwright://domains/pirates")
+        with pytest.raises(MCPError, match="Known clouds"):
+            await client.read_resource("archwright://pricing/oracle")
+
+
+async def test_the_design_prompt_walks_through_the_tools() -> None:
+    async with Client(build_server()) as client:
+        prompts = {p.name: p for p in (await client.list_prompts()).prompts}
+        assert "design_architecture" in prompts
+        result = await client.get_prompt("design_architecture", {"idea": RIDE, "cloud": "gcp"})
+    text = result.messages[0].content.text
+    assert RIDE in text and "analyze_requirements" in text and "cloud='gcp'" in text
