@@ -43,13 +43,16 @@ def main() -> None:
     for _ in range(args.rounds):
         for text in texts:
             analysis = analyze_requirements(text)
-            samples["analyze_requirements"].append(_time(lambda: analyze_requirements(text)))
-            samples["design_architecture"].append(
-                _time(lambda: design_architecture(analyze_requirements(text), "microservices", "aws")))
-            samples["compare_architectures"].append(_time(lambda: compare_architectures(analyze_requirements(text))))
             comparison = compare_architectures(analysis)
-            samples["generate_summary"].append(_time(lambda: generate_summary(
-                analysis, comparison, {s: design_architecture(analysis, s, "aws") for s in STYLES})))
+            calls: dict[str, Callable[[], object]] = {
+                "analyze_requirements": lambda t=text: analyze_requirements(t),
+                "design_architecture": lambda t=text: design_architecture(analyze_requirements(t), "microservices", "aws"),
+                "compare_architectures": lambda t=text: compare_architectures(analyze_requirements(t)),
+                "generate_summary": lambda a=analysis, c=comparison: generate_summary(
+                    a, c, {s: design_architecture(a, s, "aws") for s in STYLES}),
+            }
+            for tool, call in calls.items():
+                samples[tool].append(_time(call))
     print(f"{len(texts)} requirements x {args.rounds} rounds, in-process, milliseconds")
     print(f"{'tool':24} {'median':>8} {'p95':>8} {'max':>8}")
     for tool, values in samples.items():

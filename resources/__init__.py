@@ -7,4 +7,4 @@ Nothing here imports the advisor (`tools`) or the server.
 from resources.catalog import Catalog, CatalogError, load_catalog
 from resources.models import STYLES, Style
 
-__all__ = ["Catalog", "CatalogError", "STYLES", "Style", "load_catalog"]
+__all__ = ["STYLES", "Catalog", "CatalogError", "Style", "load_catalog"]

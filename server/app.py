@@ -24,7 +24,8 @@ from tools.analyze import analyze_requirements as analyze
 from tools.compare import compare_architectures as compare
 from tools.design import design_architecture as design
 from tools.models import Analysis, Architecture, Cloud, Comparison, Summary
-from tools.summary import cost_table, generate_summary as summarize
+from tools.summary import cost_table
+from tools.summary import generate_summary as summarize
 from tools.validation import MAX_REQUIREMENT_CHARS, RequirementError
 
 logger = logging.getLogger("archwright.server")
@@ -38,16 +39,12 @@ INSTRUCTIONS = (
 )
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
-RequirementArg = Annotated[
-    str | None,
-    Field(
-        description=(
-            "The app idea in plain English, up to "
-            f"{MAX_REQUIREMENT_CHARS:,} characters: who uses it, what they do, how many of them, any "
-            "regulations. Example: 'A ride-sharing app for 100k daily users with real-time tracking and payments'."
-        )
-    ),
-]
+REQUIREMENT_HELP = (
+    f"The app idea in plain English, up to {MAX_REQUIREMENT_CHARS:,} characters: who uses it, what they do, how "
+    "many of them, any regulations. Example: 'A ride-sharing app for 100k daily users with real-time tracking "
+    "and payments'."
+)
+RequirementArg = Annotated[str | None, Field(description=REQUIREMENT_HELP)]
 AnalysisArg = Annotated[
     dict[str, Any] | None,
     Field(description="The structured result of an earlier analyze_requirements call, instead of `requirement`."),
@@ -157,7 +154,7 @@ def _register_tools(server: MCPServer) -> None:
         ),
     )
     def analyze_requirements(
-        requirement: Annotated[str, Field(description=RequirementArg.__metadata__[0].description)],
+        requirement: Annotated[str, Field(description=REQUIREMENT_HELP)],
     ) -> Annotated[CallToolResult, Analysis]:
         analysis = _timed("analyze_requirements", lambda: analyze(requirement))
         return _result(analysis, _analysis_text(analysis))
@@ -242,7 +239,7 @@ def _register_tools(server: MCPServer) -> None:
             else:
                 compared = compare(resolved, STYLES, cloud)
             designs = {o.style: design(resolved, o.style, compared.cloud) for o in compared.options}
-            return summarize(resolved, compared, designs)  # type: ignore[arg-type]
+            return summarize(resolved, compared, designs)
 
         result = _timed("generate_summary", run)
         return _result(result, result.markdown)

@@ -51,7 +51,7 @@ def _report(requirement: str, cloud: str, output: Path | None) -> int:
     from tools.validation import RequirementError
 
     try:
-        markdown = render_report(advise(requirement, cloud))  # type: ignore[arg-type]
+        markdown = render_report(advise(requirement, cloud))  # type: ignore[arg-type]  # argparse choices
     except RequirementError as error:
         sys.stderr.write(f"archwright: {error}\n")
         return 2

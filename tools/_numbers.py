@@ -223,9 +223,8 @@ def user_mentions(text: str) -> Iterator[UserMention]:
     for quantity in quantities(text):
         left, right = _sentence_bounds(text, quantity.start, quantity.end)
         rest = text[quantity.end : right]
-        noun_end: int | None = None
-        if _PERSON_UNIT.match(rest):
-            noun_end = quantity.end + _PERSON_UNIT.match(rest).end()  # type: ignore[union-attr]
+        if (person := _PERSON_UNIT.match(rest)) is not None:
+            noun_end = quantity.end + person.end()
             noun = "person"
         elif (after := _PEOPLE_AFTER.match(rest)) is not None and after.group("noun").lower() not in _NOT_USERS:
             noun_end = quantity.end + after.end()
@@ -241,13 +240,13 @@ def user_mentions(text: str) -> Iterator[UserMention]:
             continue
         between = text[quantity.end : noun_end]
         period = _period(text[max(left, quantity.start - 40) : quantity.start], between, text[noun_end:right])
-        start = min(quantity.start, noun_end) if noun_end >= quantity.start else quantity.start
         workforce = bool(_WORKFORCE.search(noun)) or bool(_WORKFORCE.search(text[quantity.end : right]))
+        noun_first = noun_end == quantity.end  # "MAU: 2M": the evidence starts at the noun
         yield UserMention(
-            count=int(round(quantity.value)),
+            count=round(quantity.value),
             period=period,
-            start=start if noun_end != quantity.end else _before_start(text, left, quantity.start),
-            end=max(noun_end, quantity.end),
+            start=_before_start(text, left, quantity.start) if noun_first else quantity.start,
+            end=noun_end,
             vague=quantity.vague,
             workforce=workforce,
         )
@@ -285,6 +284,6 @@ def team_mentions(text: str) -> Iterator[TeamMention]:
         if quantity.vague:
             continue
         if found := _ENGINEERS.match(text[quantity.end :]):
-            yield TeamMention(int(round(quantity.value)), quantity.start, quantity.end + found.end())
+            yield TeamMention(round(quantity.value), quantity.start, quantity.end + found.end())
         elif _TEAM_OF.search(text[max(0, quantity.start - 40) : quantity.start]):
-            yield TeamMention(int(round(quantity.value)), quantity.start, quantity.end)
+            yield TeamMention(round(quantity.value), quantity.start, quantity.end)

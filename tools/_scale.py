@@ -69,10 +69,10 @@ def estimate_scale(domain: DomainSpec, users: UserMention | None, rate: RateMent
     tier = max(_tier(dau, _TIER_BY_DAU), _tier(peak, _TIER_BY_RPS), key=_TIER_ORDER.index)
     return Scale(
         tier=tier,
-        daily_active_users=int(round(dau)),
+        daily_active_users=round(dau),
         peak_rps=round(peak, 2),
-        monthly_requests=int(round(monthly)),
-        registered_users=int(round(registered)),
+        monthly_requests=round(monthly),
+        registered_users=round(registered),
         assumptions=notes,
     )
 

@@ -53,7 +53,7 @@ class Match:
 class Reading:
     """One normalised reading of the tokens: the joined text and where each token starts in it."""
 
-    __slots__ = ("text", "_starts")
+    __slots__ = ("_starts", "text")
 
     def __init__(self, words: list[str]) -> None:
         starts: list[int] = []
@@ -71,16 +71,14 @@ class Reading:
 class Document:
     """A requirement ready for matching: original text, tokens with offsets, and readings."""
 
-    __slots__ = ("original", "words", "offsets", "readings")
+    __slots__ = ("offsets", "original", "readings", "words")
 
     def __init__(self, original: str, vocabulary: Vocabulary | None = None) -> None:
         self.original = original
         words: list[str] = []
         offsets: list[Span] = []
         for found in _TOKEN.finditer(original):
-            word = found.group().lower().replace("’", "'")
-            if word.endswith("'s"):
-                word = word[:-2]
+            word = found.group().lower().replace("’", "'").removesuffix("'s")
             words.append(word)
             offsets.append(Span(found.start(), found.end()))
         self.words = words

@@ -28,7 +28,7 @@ def advise(requirement: str, cloud: Cloud = "aws", styles: tuple[Style, ...] = S
     analysis = analyze_requirements(requirement)
     designs = {style: design_architecture(analysis, style, cloud) for style in styles}
     comparison = compare_architectures(analysis, styles, cloud, designs=designs)
-    summary = generate_summary(analysis, comparison, designs)  # type: ignore[arg-type]
+    summary = generate_summary(analysis, comparison, designs)
     return Advice(analysis, designs, comparison, summary)
 
 

@@ -3,7 +3,9 @@ report (tools/report.py) shares with it."""
 
 from __future__ import annotations
 
-from resources import load_catalog
+from collections.abc import Mapping
+
+from resources import Style, load_catalog
 from tools.models import Analysis, Architecture, Comparison, MonthlyCost, Option, Summary
 
 
@@ -97,13 +99,14 @@ def _option(comparison: Comparison, style: str) -> Option:
 
 
 def generate_summary(
-    analysis: Analysis, comparison: Comparison, designs: dict[str, Architecture]
+    analysis: Analysis, comparison: Comparison, designs: Mapping[Style, Architecture]
 ) -> Summary:
     """Executive summary: the need, the pick, both diagrams, the cost table, risks, next steps."""
     recommendation = comparison.recommendation
     best = _option(comparison, recommendation.style)
     others = sorted((o for o in comparison.options if o.style != best.style), key=lambda o: -o.weighted_score)
-    domain = load_catalog().domains[analysis.primary_domain]
+    catalog = load_catalog()
+    domain = catalog.domains[analysis.primary_domain]
     feature_names = ", ".join(f.name.lower() for f in analysis.features) or "no specific features recognised"
     scale = analysis.scale
     parts = [
@@ -115,7 +118,7 @@ def generate_summary(
         f"~{scale.monthly_requests:,} requests a month."
         + (f" Compliance: {', '.join(c.name for c in analysis.compliance)}." if analysis.compliance else ""),
         "## Recommendation",
-        f"**{best.name} on {designs[best.style].title.split(' on ')[-1]}**: about {money(best.monthly_cost.expected)} a month "
+        f"**{best.name} on {catalog.clouds[comparison.cloud].name}**: about {money(best.monthly_cost.expected)} a month "
         f"(range {money(best.monthly_cost.low)}-{money(best.monthly_cost.high)}), a team of {best.team_size}, "
         f"an MVP in about {best.time_to_mvp_weeks} weeks.",
         "\n".join(f"- {line}" for line in recommendation.rationale),
