@@ -176,21 +176,24 @@ def _items(design: Architecture, analysis: Analysis) -> list[_Item]:
     items.append(_Item("Data transfer out", "cdn", "egress", lambda v: v.egress_gb,
                        "requests x average response KB / 1,000,000",
                        lambda v: {"requests": v.requests, "response_kb": v.response_kb}))
-    if "event_bus" in roles:
-        items.append(_Item("Event bus", "event_bus", "queue_requests",
-                           lambda v: v.requests * EVENTS_PER_REQUEST * QUEUE_CALLS_PER_EVENT,
-                           f"requests x {EVENTS_PER_REQUEST} events x {QUEUE_CALLS_PER_EVENT} calls (send, receive, delete)",
-                           lambda v: {"requests": v.requests}))
-    if "object_storage" in roles:
-        items.append(_Item("Object storage", "object_storage", "object_storage", lambda v: v.object_gb,
-                           "registered users x MB stored per user / 1,000",
-                           lambda v: {"registered_users": v.registered_users, "mb_per_user": v.storage_mb_per_user}))
-    if "realtime_gateway" in roles:
-        items.append(_Item("Realtime connections", "realtime_gateway", "websocket_minutes",
-                           lambda v: v.daily_users * SESSION_MINUTES_PER_DAY * DAYS_PER_MONTH,
-                           f"daily users x {SESSION_MINUTES_PER_DAY} connected minutes x 30.4 days",
-                           lambda v: {"daily_users": v.daily_users}))
+    items.extend(item for item in _ROLE_ITEMS if item.component in roles)
     return items
+
+
+# Usage-priced roles, billed in every style whenever the design includes them.
+_ROLE_ITEMS: tuple[_Item, ...] = (
+    _Item("Event bus", "event_bus", "queue_requests",
+          lambda v: v.requests * EVENTS_PER_REQUEST * QUEUE_CALLS_PER_EVENT,
+          f"requests x {EVENTS_PER_REQUEST} events x {QUEUE_CALLS_PER_EVENT} calls (send, receive, delete)",
+          lambda v: {"requests": v.requests}),
+    _Item("Object storage", "object_storage", "object_storage", lambda v: v.object_gb,
+          "registered users x MB stored per user / 1,000",
+          lambda v: {"registered_users": v.registered_users, "mb_per_user": v.storage_mb_per_user}),
+    _Item("Realtime connections", "realtime_gateway", "websocket_minutes",
+          lambda v: v.daily_users * SESSION_MINUTES_PER_DAY * DAYS_PER_MONTH,
+          f"daily users x {SESSION_MINUTES_PER_DAY} connected minutes x 30.4 days",
+          lambda v: {"daily_users": v.daily_users}),
+)
 
 
 def _price(catalog: Catalog, cloud: str, price_id: str) -> UnitPrice | None:
