@@ -57,7 +57,7 @@ _PEOPLE = (
     r"|readers?|players?|gamers?|riders?|passengers?|patients?|employees?|staff|students?|learners?|teachers?"
     r"|agents?|traders?|investors?|shoppers?|buyers?|guests?|homeowners?|parents?|fans?|athletes?|mau|maus"
     r"|dau|daus|wau|supervisors?|dispatchers?|analysts?|engineers?|developers?|creators?|families|households"
-    r"|citizens|residents|commuters|attendees|volunteers|donors|followers|drivers?|nurses|doctors|clinicians"
+    r"|citizens|residents|commuters|attendees|volunteers|donors|backers|supporters|followers|drivers?|nurses|doctors|clinicians"
     r"|physicians|caregivers|accounts|seats|workers|contractors|technicians|managers|owners|renters|tenants"
     r"|merchants|sellers|hosts|diners|travell?ers|tourists|job seekers|applicants|fans|audience|installs"
     r"|downloads|sign ?ups|profiles"
@@ -65,6 +65,9 @@ _PEOPLE = (
 _NOT_USERS = {"tenants", "merchants", "sellers", "hosts", "installs", "downloads", "accounts", "owners", "profiles",
               "seats"}
 _PERSON_UNIT = re.compile(r"^\s?-?\s?(?:person|people|member|strong)\b", re.IGNORECASE)
+# "a 5-person startup" is who builds the app, not who uses it.
+_BUILDERS = re.compile(r"^\s*(?:startup|agency|studio|consultancy|dev|development|engineering|tech|founding)\b",
+                       re.IGNORECASE)
 _PERIOD_CUES: tuple[tuple[Period, re.Pattern[str]], ...] = (
     ("concurrent", re.compile(r"\b(?:concurrent(?:ly)?|simultaneous(?:ly)?|at the same time|at once|ccu"
                               r"|concurrency|online at the same|in parallel)\b", re.IGNORECASE)),
@@ -224,6 +227,8 @@ def user_mentions(text: str) -> Iterator[UserMention]:
         left, right = _sentence_bounds(text, quantity.start, quantity.end)
         rest = text[quantity.end : right]
         if (person := _PERSON_UNIT.match(rest)) is not None:
+            if _BUILDERS.match(rest[person.end() :]):
+                continue
             noun_end = quantity.end + person.end()
             noun = "person"
         elif (after := _PEOPLE_AFTER.match(rest)) is not None and after.group("noun").lower() not in _NOT_USERS:
@@ -283,7 +288,10 @@ def team_mentions(text: str) -> Iterator[TeamMention]:
     for quantity in quantities(text):
         if quantity.vague:
             continue
-        if found := _ENGINEERS.match(text[quantity.end :]):
+        rest = text[quantity.end :]
+        if found := _ENGINEERS.match(rest):
             yield TeamMention(round(quantity.value), quantity.start, quantity.end + found.end())
+        elif (person := _PERSON_UNIT.match(rest)) and (builders := _BUILDERS.match(rest[person.end() :])):
+            yield TeamMention(round(quantity.value), quantity.start, quantity.end + person.end() + builders.end())
         elif _TEAM_OF.search(text[max(0, quantity.start - 40) : quantity.start]):
             yield TeamMention(round(quantity.value), quantity.start, quantity.end)

@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[.,;:!?()]", re.UNICODE)
-_SENTENCE_END = frozenset(".;:!?")
+_SENTENCE_END = frozenset(".;:!?()")
 _CONTRAST = frozenset({"but", "however", "although", "though", "yet", "whereas", "instead", "except"})
-_NEGATORS = frozenset({"no", "not", "without", "never", "nor", "neither", "exclude", "excluding", "skip", "avoid"})
+_NEGATORS = frozenset({
+    "no", "not", "without", "never", "nor", "neither", "exclude", "excluding", "skip", "avoid",
+    "dont", "doesnt", "wont", "isnt", "arent", "didnt", "shouldnt", "neednt",  # contractions typed without '
+})
 _NOT_NEGATING_NEXT = frozenset({"only", "just", "more", "longer", "matter", "less", "later", "doubt"})
 _POSTFIX_OBJECTS = frozenset({
     "needed", "required", "necessary", "wanted", "planned", "included", "supported", "in", "a", "part",

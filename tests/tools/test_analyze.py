@@ -131,3 +131,25 @@ def test_a_clear_requirement_is_not_vague_and_asks_fewer_questions() -> None:
 def test_unusable_input_raises_requirement_error(bad: str) -> None:
     with pytest.raises(RequirementError):
         analyze_requirements(bad)
+
+
+def test_negation_typed_without_an_apostrophe_still_rules_out() -> None:
+    analysis = analyze_requirements("tinder for bandmates: profiles, swipe, chat. we dont need payments at all")
+    assert "payments" in {f.id for f in analysis.ruled_out}
+
+
+def test_a_parenthesis_closes_a_negation() -> None:
+    analysis = analyze_requirements("Podcast app (no video) with offline downloads and playlists.")
+    assert "offline_sync" in {f.id for f in analysis.features}
+
+
+def test_the_team_that_builds_is_not_the_users() -> None:
+    analysis = analyze_requirements("We're a 5-person startup building an invoicing tool that emails invoices.")
+    assert analysis.users is None
+    assert analysis.team is not None and analysis.team.count == 5
+
+
+def test_a_data_warehouse_is_not_inventory() -> None:
+    analysis = analyze_requirements("ETL from Oracle into Snowflake hourly; 40 analysts query the warehouse.")
+    assert "inventory" not in {f.id for f in analysis.features}
+    assert "data_pipeline" in {f.id for f in analysis.features}
