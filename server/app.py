@@ -1,8 +1,9 @@
-"""The MCP surface: the advisor's tools, the knowledge base as resources, and a starter prompt.
+"""The MCP surface: the advisor's tools, traces, the knowledge base as resources, and a prompt.
 
-Adapters only. Each tool validates its input into the advisor's models, calls the pure function
-in `tools`, and returns the model as structured content (with its output schema) plus a readable
-text block. Bad input becomes a tool error that says what was wrong and what is accepted.
+Adapters only. Each advisor tool validates its input into the advisor's models, runs the pure
+functions in `tools` inside spans (server/advice.py), and returns the model as structured content
+(with its output schema), a readable text block, and a link to the call's stored trace. Bad input
+becomes a tool error that says what was wrong and what is accepted.
 """
 
 from __future__ import annotations
@@ -10,22 +11,23 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
+from opentelemetry import trace
 from pydantic import BaseModel, Field, ValidationError
 
 from resources import STYLES, Style, load_catalog
-from tools.analyze import analyze_requirements as analyze
-from tools.compare import compare_architectures as compare
-from tools.design import design_architecture as design
+from server.advice import TracedAdvisor
+from server.telemetry.tracing import Telemetry
+from server.traces import TraceDetail, TraceList, TraceLookupError, TraceService
 from tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from tools.summary import cost_table
-from tools.summary import generate_summary as summarize
 from tools.validation import MAX_REQUIREMENT_CHARS, RequirementError
 
 logger = logging.getLogger("archwright.server")
@@ -54,29 +56,19 @@ CloudArg = Annotated[Cloud, Field(description="Cloud provider: aws (default), gc
 M = TypeVar("M", bound=BaseModel)
 
 
-def _package_version() -> str:
+def package_version() -> str:
     try:
         return version("archwright")
     except PackageNotFoundError:
         return "0+unknown"
 
 
-def _result(model: BaseModel, text: str) -> CallToolResult:
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
-    )
-
-
-def _timed(tool: str, run: Callable[[], M]) -> M:
-    """Run an advisor call, log its outcome, and turn advisor errors into tool errors."""
-    started = time.perf_counter()
-    try:
-        result = run()
-    except RequirementError as error:
-        logger.info("tool rejected input", extra={"tool": tool, "reason": str(error)[:200]})
-        raise ToolError(str(error)) from None
-    logger.info("tool call", extra={"tool": tool, "ms": round((time.perf_counter() - started) * 1000, 2)})
-    return result
+def _result(model: BaseModel, text: str, trace_uri: str | None = None) -> CallToolResult:
+    content: list[Any] = [TextContent(type="text", text=text)]
+    if trace_uri:
+        content.append(ResourceLink(uri=trace_uri, name="trace", mime_type="application/json",
+                                    description="The stored trace of this call (spans with timings)."))
+    return CallToolResult(content=content, structured_content=model.model_dump(mode="json"))
 
 
 def _validation_summary(error: ValidationError, limit: int = 5) -> str:
@@ -85,7 +77,7 @@ def _validation_summary(error: ValidationError, limit: int = 5) -> str:
     return "; ".join(problems) + more
 
 
-def _analysis_of(requirement: str | None, analysis: dict[str, Any] | None) -> Analysis:
+def _analysis_of(advisor: TracedAdvisor, requirement: str | None, analysis: dict[str, Any] | None) -> Analysis:
     if requirement is not None and analysis is not None:
         raise ToolError("Give either `requirement` (text) or `analysis` (an analyze_requirements result), not both.")
     if analysis is not None:
@@ -98,7 +90,7 @@ def _analysis_of(requirement: str | None, analysis: dict[str, Any] | None) -> An
             ) from None
     if requirement is None:
         raise ToolError("Missing input: give `requirement` (the app idea as text) or `analysis`.")
-    return analyze(requirement)
+    return advisor.analyze(requirement)
 
 
 def _analysis_text(analysis: Analysis) -> str:
@@ -130,17 +122,52 @@ def _comparison_text(comparison: Comparison) -> str:
     )
 
 
-def build_server() -> MCPServer:
-    """The Archwright MCP server with its tools, resources and prompt registered."""
-    server: MCPServer = MCPServer(name="archwright", title="Archwright", version=_package_version(),
-                                  instructions=INSTRUCTIONS)
-    _register_tools(server)
-    _register_resources(server)
+def build_server(telemetry: Telemetry | None = None) -> MCPServer:
+    """The Archwright MCP server. With `telemetry`, calls are traced into its database and the trace
+    tools read them back; without it, tracing tools say tracing is disabled."""
+    traces = TraceService(telemetry)
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await traces.close()
+
+    server: MCPServer = MCPServer(name="archwright", title="Archwright", version=package_version(),
+                                  instructions=INSTRUCTIONS, lifespan=lifespan)
+    tracer = telemetry.tracer() if telemetry else trace.get_tracer("archwright")
+    _register_tools(server, TracedAdvisor(tracer), telemetry is not None)
+    _register_trace_tools(server, traces)
+    _register_resources(server, traces)
     _register_prompts(server)
     return server
 
 
-def _register_tools(server: MCPServer) -> None:
+class _Call:
+    """One tool call: its span, its log line, and advisor errors turned into tool errors."""
+
+    def __init__(self, advisor: TracedAdvisor, tool: str, linked: bool) -> None:
+        self.advisor, self.tool, self.linked = advisor, tool, linked
+
+    def run(self, work: Callable[[], M], text: Callable[[M], str]) -> CallToolResult:
+        started = time.perf_counter()
+        with self.advisor.tool_span(self.tool) as span:
+            try:
+                result = work()
+            except RequirementError as error:
+                logger.info("tool rejected input", extra={"tool": self.tool, "reason": str(error)[:200]})
+                raise ToolError(str(error)) from None
+            trace_id = format(span.get_span_context().trace_id, "032x")
+        logger.info("tool call", extra={"tool": self.tool, "ms": round((time.perf_counter() - started) * 1000, 2)})
+        uri = f"archwright://traces/{trace_id}" if self.linked else None
+        return _result(result, text(result), uri)
+
+
+def _register_tools(server: MCPServer, advisor: TracedAdvisor, linked: bool) -> None:
+    def call(tool: str) -> _Call:
+        return _Call(advisor, tool, linked)
+
     @server.tool(
         name="analyze_requirements",
         title="Analyse app requirements",
@@ -153,11 +180,10 @@ def _register_tools(server: MCPServer) -> None:
             "the words of the requirement that produced it."
         ),
     )
-    def analyze_requirements(
+    async def analyze_requirements(
         requirement: Annotated[str, Field(description=REQUIREMENT_HELP)],
     ) -> Annotated[CallToolResult, Analysis]:
-        analysis = _timed("analyze_requirements", lambda: analyze(requirement))
-        return _result(analysis, _analysis_text(analysis))
+        return call("analyze_requirements").run(lambda: advisor.analyze(requirement), _analysis_text)
 
     @server.tool(
         name="design_architecture",
@@ -171,14 +197,16 @@ def _register_tools(server: MCPServer) -> None:
             "monolith) and a `cloud` (aws, gcp, azure)."
         ),
     )
-    def design_architecture(
+    async def design_architecture(
         style: Annotated[Style, Field(description="Architecture style: serverless, microservices or monolith.")],
         requirement: RequirementArg = None,
         analysis: AnalysisArg = None,
         cloud: CloudArg = "aws",
     ) -> Annotated[CallToolResult, Architecture]:
-        result = _timed("design_architecture", lambda: design(_analysis_of(requirement, analysis), style, cloud))
-        return _result(result, f"{result.title}\n{result.summary}\n\n```mermaid\n{result.mermaid}```")
+        return call("design_architecture").run(
+            lambda: advisor.design(_analysis_of(advisor, requirement, analysis), style, cloud),
+            lambda r: f"{r.title}\n{r.summary}\n\n```mermaid\n{r.mermaid}```",
+        )
 
     @server.tool(
         name="compare_architectures",
@@ -192,7 +220,7 @@ def _register_tools(server: MCPServer) -> None:
             "`requirement` or `analysis`; `styles` defaults to all three."
         ),
     )
-    def compare_architectures(
+    async def compare_architectures(
         requirement: RequirementArg = None,
         analysis: AnalysisArg = None,
         styles: Annotated[
@@ -201,10 +229,9 @@ def _register_tools(server: MCPServer) -> None:
         cloud: CloudArg = "aws",
     ) -> Annotated[CallToolResult, Comparison]:
         chosen = tuple(styles) if styles else STYLES
-        result = _timed(
-            "compare_architectures", lambda: compare(_analysis_of(requirement, analysis), chosen, cloud)
+        return call("compare_architectures").run(
+            lambda: advisor.compare(_analysis_of(advisor, requirement, analysis), chosen, cloud), _comparison_text
         )
-        return _result(result, _comparison_text(result))
 
     @server.tool(
         name="generate_summary",
@@ -217,7 +244,7 @@ def _register_tools(server: MCPServer) -> None:
             "compare_architectures to reuse it."
         ),
     )
-    def generate_summary(
+    async def generate_summary(
         requirement: RequirementArg = None,
         analysis: AnalysisArg = None,
         comparison: Annotated[
@@ -227,22 +254,69 @@ def _register_tools(server: MCPServer) -> None:
         cloud: CloudArg = "aws",
     ) -> Annotated[CallToolResult, Summary]:
         def run() -> Summary:
-            resolved = _analysis_of(requirement, analysis)
-            if comparison is not None:
-                try:
-                    compared = Comparison.model_validate(comparison)
-                except ValidationError as error:
-                    raise ToolError(
-                        "The `comparison` object does not validate: " + _validation_summary(error)
-                        + ". Pass the structured result of compare_architectures unchanged, or leave it out."
-                    ) from None
-            else:
-                compared = compare(resolved, STYLES, cloud)
-            designs = {o.style: design(resolved, o.style, compared.cloud) for o in compared.options}
-            return summarize(resolved, compared, designs)
+            resolved = _analysis_of(advisor, requirement, analysis)
+            if comparison is None:
+                return advisor.summarize(resolved, advisor.compare(resolved, STYLES, cloud))
+            try:
+                compared = Comparison.model_validate(comparison)
+            except ValidationError as error:
+                raise ToolError(
+                    "The `comparison` object does not validate: " + _validation_summary(error)
+                    + ". Pass the structured result of compare_architectures unchanged, or leave it out."
+                ) from None
+            return advisor.summarize(resolved, compared)
 
-        result = _timed("generate_summary", run)
-        return _result(result, result.markdown)
+        return call("generate_summary").run(run, lambda r: r.markdown)
+
+
+def _register_trace_tools(server: MCPServer, traces: TraceService) -> None:
+    trace_tool = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=False,
+                                 open_world_hint=False)
+
+    @server.tool(
+        name="list_traces",
+        title="List recent traces",
+        annotations=trace_tool,
+        description=(
+            "List stored traces of earlier tool calls, newest first: trace id, tool, status, start time, duration "
+            "and span count, plus a resource URI for each. Filter by `tool_name` or `status` (ok, error); page "
+            "with `limit` and the returned `next_cursor`. Says whether tracing is ok, degraded or disabled."
+        ),
+    )
+    async def list_traces(
+        tool_name: Annotated[str | None, Field(description="Only traces of this tool, e.g. compare_architectures.")] = None,
+        status: Annotated[Literal["ok", "error"] | None, Field(description="Only traces with this outcome.")] = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="Traces per page, 1-100 (default 20).")] = 20,
+        cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
+    ) -> Annotated[CallToolResult, TraceList]:
+        try:
+            result = await traces.list(tool_name=tool_name, status=status, limit=limit, cursor=cursor)
+        except TraceLookupError as error:
+            raise ToolError(str(error)) from None
+        lines = [f"tracing: {result.tracing.status}" + (f" ({result.tracing.detail})" if result.tracing.detail else "")]
+        lines += [f"{t.started_at}  {t.trace_id}  {t.tool_name or t.name}  {t.status}  {t.duration_ms:.1f} ms"
+                  for t in result.traces]
+        return _result(result, "\n".join(lines))
+
+    @server.tool(
+        name="get_trace",
+        title="Show one trace",
+        annotations=trace_tool,
+        description=(
+            "Show one stored trace: its span tree (names, kinds, status, start offsets, durations, attributes, "
+            "events) and a text waterfall that reads well in a chat window. `trace_id` is the 32-character hex id "
+            "from list_traces or from a tool result's trace link."
+        ),
+    )
+    async def get_trace(
+        trace_id: Annotated[str, Field(description="32 lowercase hex characters, as list_traces returns.")],
+    ) -> Annotated[CallToolResult, TraceDetail]:
+        try:
+            result = await traces.get(trace_id)
+        except TraceLookupError as error:
+            raise ToolError(str(error)) from None
+        note = "" if result.tracing.status == "ok" else f"\n(tracing {result.tracing.status}: {result.tracing.detail})"
+        return _result(result, f"```\n{result.waterfall}\n```{note}")
 
 
 def _json(data: Any) -> str:
@@ -254,7 +328,20 @@ def _known(kind: str, wanted: str, known: list[str]) -> None:
         raise ResourceError(f"Unknown {kind} {wanted!r}. Known {kind}s: {', '.join(known)}.")
 
 
-def _register_resources(server: MCPServer) -> None:
+def _register_resources(server: MCPServer, traces: TraceService) -> None:
+    @server.resource("archwright://traces", name="traces", mime_type="application/json",
+                     description="The 50 most recent stored traces, newest first.")
+    async def recent_traces() -> str:
+        return (await traces.list(limit=50)).model_dump_json(indent=2)
+
+    @server.resource("archwright://traces/{trace_id}", name="trace", mime_type="application/json",
+                     description="One stored trace: its span tree and a text waterfall.")
+    async def one_trace(trace_id: str) -> str:
+        try:
+            return (await traces.get(trace_id)).model_dump_json(indent=2)
+        except TraceLookupError as error:
+            raise ResourceError(str(error)) from None
+
     @server.resource("archwright://domains", name="domains", mime_type="application/json",
                      description="The 12 application domains Archwright recognises, with descriptions.")
     def domains() -> str:

@@ -1,18 +1,28 @@
-"""The `archwright` command: serve MCP over stdio or HTTP, or print a full report offline."""
+"""The `archwright` command: serve MCP, print a report offline, read traces back, prune old data."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
-from server.config import Settings
-from server.logs import configure_logging
+from server.config import DEFAULT_RETENTION, Settings, parse_age
+from server.telemetry.logs import configure_logging
+from server.telemetry.redact import Redactor
+
+logger = logging.getLogger("archwright.cli")
+T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="archwright", description="Architecture advice for app ideas, over MCP.")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (repeatable)")
+    parser.add_argument("--db", help="SQLite file for traces and runs (default: ARCHWRIGHT_DB, else the user "
+                                     "data folder); ':memory:' keeps nothing")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the MCP server (stdio by default)")
@@ -24,26 +34,61 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("requirement", help="the app idea, in quotes")
     report.add_argument("--cloud", choices=["aws", "gcp", "azure"], default="aws")
     report.add_argument("-o", "--output", type=Path, help="write the report to this file instead of stdout")
+
+    traces = commands.add_parser("traces", help="list stored traces, newest first")
+    traces.add_argument("--tool", help="only traces of this tool")
+    traces.add_argument("--status", choices=["ok", "error"])
+    traces.add_argument("--limit", type=int, default=20)
+
+    one = commands.add_parser("trace", help="print one trace as a waterfall")
+    one.add_argument("trace_id")
+
+    prune = commands.add_parser("prune", help="delete traces and finished runs older than an age")
+    prune.add_argument("--older-than", default=DEFAULT_RETENTION, help=f"age such as 30d, 12h (default {DEFAULT_RETENTION})")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    configure_logging(Settings.from_env(verbose=args.verbose).log_level)
+    settings = Settings.from_env(verbose=args.verbose, db=args.db)
+    configure_logging(settings.log_level, Redactor.from_env())
     if args.command == "serve":
-        return _serve(args.transport, args.host, args.port)
-    return _report(args.requirement, args.cloud, args.output)
+        return _serve(settings, args.transport, args.host, args.port)
+    if args.command == "report":
+        return _report(args.requirement, args.cloud, args.output)
+    return _storage_command(settings, args)
 
 
-def _serve(transport: str, host: str, port: int) -> int:
-    from server.app import build_server
+def _serve(settings: Settings, transport: str, host: str, port: int) -> int:
+    from server.app import build_server, package_version
+    from server.telemetry.tracing import setup_telemetry
 
-    server = build_server()
-    if transport == "stdio":
-        server.run("stdio")
-    else:
-        server.run("streamable-http", host=host, port=port)
+    telemetry = setup_telemetry(settings.db_path, version=package_version())
+    if settings.retention_seconds is not None:
+        # Off the start-up path: the client's initialize must not wait for a VACUUM.
+        threading.Thread(target=_prune_quietly, args=(settings,), name="retention", daemon=True).start()
+    server = build_server(telemetry)
+    try:
+        if transport == "stdio":
+            server.run("stdio")
+        else:
+            server.run("streamable-http", host=host, port=port)
+    finally:
+        telemetry.shutdown()  # flushes buffered spans: a clean exit loses none
     return 0
+
+
+def _prune_quietly(settings: Settings) -> None:
+    """Apply the retention setting at start; a database problem is logged, never fatal."""
+    from server.store import StoreError, prune_sync
+
+    try:
+        counts = prune_sync(settings.db_path, settings.retention_seconds or 0)
+    except StoreError as error:
+        logger.warning("retention not applied: %s", error)
+        return
+    if any(counts.values()):
+        logger.info("pruned old records", extra=counts)
 
 
 def _report(requirement: str, cloud: str, output: Path | None) -> int:
@@ -61,6 +106,53 @@ def _report(requirement: str, cloud: str, output: Path | None) -> int:
         output.write_text(markdown, encoding="utf-8")
         sys.stderr.write(f"archwright: report written to {output}\n")
     return 0
+
+
+def _storage_command(settings: Settings, args: argparse.Namespace) -> int:
+    import anyio
+
+    from server.store import StoreError
+    from server.telemetry.tracing import setup_telemetry
+    from server.traces import TraceLookupError, TraceService
+
+    telemetry = setup_telemetry(settings.db_path, install_global=False)
+    service = TraceService(telemetry)
+
+    def run(work: Callable[[], Awaitable[T]]) -> T:
+        async def wrapped() -> T:
+            try:
+                return await work()
+            finally:
+                await service.close()
+
+        return anyio.run(wrapped)
+
+    try:
+        if args.command == "traces":
+            listing = run(lambda: service.list(tool_name=args.tool, status=args.status, limit=args.limit))
+            if listing.tracing.status != "ok":
+                sys.stderr.write(f"archwright: tracing {listing.tracing.status}: {listing.tracing.detail}\n")
+                return 2
+            for item in listing.traces:
+                sys.stdout.write(f"{item.started_at}  {item.trace_id}  {(item.tool_name or item.name or '-'):24}  "
+                                 f"{item.status:5}  {item.duration_ms:9.2f} ms  {item.span_count} spans\n")
+            if not listing.traces:
+                sys.stderr.write(f"archwright: no traces in {settings.db_path}\n")
+            return 0
+        if args.command == "trace":
+            detail = run(lambda: service.get(args.trace_id))
+            sys.stdout.write(detail.waterfall + "\n")
+            return 0
+        seconds = parse_age(args.older_than)
+        counts = run(lambda: service.prune(seconds))
+        sys.stdout.write(f"pruned {counts['traces']} traces ({counts['spans']} spans) and {counts['workflow_runs']} "
+                         f"finished runs older than {args.older_than} from {settings.db_path}; space reclaimed\n")
+        return 0
+    except (TraceLookupError, StoreError, ValueError) as error:
+        sys.stderr.write(f"archwright: {error}\n")
+        return 2
+    finally:
+        telemetry.shutdown()
 
 
 if __name__ == "__main__":

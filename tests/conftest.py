@@ -39,3 +39,22 @@ def parse_mermaid(diagrams: list[str]) -> list[str | None]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def telemetry(tmp_path_factory: pytest.TempPathFactory):
+    """The process's one global tracer provider (OpenTelemetry allows one): spans go to a SQLite file
+    in a temporary folder, and to an in-memory exporter tests can read span shapes from."""
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from server.telemetry.redact import Redactor
+    from server.telemetry.tracing import RedactingExporter, setup_telemetry
+
+    db = tmp_path_factory.mktemp("telemetry") / "archwright.db"
+    handle = setup_telemetry(str(db), redactor=Redactor(), schedule_delay_millis=50)
+    memory = InMemorySpanExporter()
+    handle.provider.add_span_processor(SimpleSpanProcessor(RedactingExporter(memory, handle.redactor)))
+    handle.memory = memory  # type: ignore[attr-defined]
+    yield handle
+    handle.shutdown()

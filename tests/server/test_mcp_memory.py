@@ -24,8 +24,11 @@ async def _call(name: str, arguments: dict[str, Any]):
 async def test_tools_are_listed_with_descriptions_schemas_and_annotations() -> None:
     async with Client(build_server()) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert set(tools) == ADVISOR_TOOLS
+    assert set(tools) == ADVISOR_TOOLS | {"list_traces", "get_trace"}
     for tool in tools.values():
+        assert tool.annotations is not None and tool.annotations.read_only_hint is True
+        assert tool.output_schema and tool.input_schema["properties"]
+    for tool in (tools[name] for name in ADVISOR_TOOLS):
         assert tool.description and len(tool.description) > 100
         assert tool.output_schema and tool.output_schema.get("type") == "object"
         assert tool.annotations is not None

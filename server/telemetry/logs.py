@@ -1,4 +1,8 @@
-"""Structured logs: one JSON object a line, always to stderr (stdout belongs to the protocol)."""
+"""Structured logs: one JSON object a line, always to stderr (stdout belongs to the protocol).
+
+Each line carries the current trace and span id, so a log line leads to its trace and back, and
+passes through the same sensitive-data filter as spans.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +12,45 @@ import sys
 import time
 from typing import Any
 
+from opentelemetry import trace
+
+from server.telemetry.redact import Redactor
+
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
 class JsonLineFormatter(logging.Formatter):
-    """Formats a record as one JSON line; `extra=` fields become top-level keys."""
+    """Formats a record as one redacted JSON line; `extra=` fields become top-level keys."""
+
+    def __init__(self, redactor: Redactor | None = None) -> None:
+        super().__init__()
+        self._redactor = redactor or Redactor()
 
     def format(self, record: logging.LogRecord) -> str:
+        redact = self._redactor
         line: dict[str, Any] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact.text(record.getMessage()),
         }
+        context = trace.get_current_span().get_span_context()
+        if context.is_valid:
+            line["trace_id"] = format(context.trace_id, "032x")
+            line["span_id"] = format(context.span_id, "016x")
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                line[key] = value
+                line[key] = redact.value(value, key)
         if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
+            line["exc"] = redact.text(self.formatException(record.exc_info))
         return json.dumps(line, default=str, ensure_ascii=False)
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, redactor: Redactor | None = None) -> None:
     """Route every logger (ours and the SDK's) to stderr as JSON lines. Call before building the
     server: the SDK's own logging setup then finds handlers in place and leaves them alone."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLineFormatter())
+    handler.setFormatter(JsonLineFormatter(redactor))
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)

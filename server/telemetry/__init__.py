@@ -1,0 +1,1 @@
+"""Telemetry: OpenTelemetry tracing into SQLite (and OTLP when configured), redaction, logs."""
