@@ -159,7 +159,7 @@ class _Call:
                 logger.info("tool rejected input", extra={"tool": self.tool, "reason": str(error)[:200]})
                 raise ToolError(str(error)) from None
             trace_id = format(span.get_span_context().trace_id, "032x")
-        logger.info("tool call", extra={"tool": self.tool, "ms": round((time.perf_counter() - started) * 1000, 2)})
+            logger.info("tool call", extra={"tool": self.tool, "ms": round((time.perf_counter() - started) * 1000, 2)})
         uri = f"archwright://traces/{trace_id}" if self.linked else None
         return _result(result, text(result), uri)
 

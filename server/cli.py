@@ -61,12 +61,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(settings: Settings, transport: str, host: str, port: int) -> int:
     from server.app import build_server, package_version
-    from server.telemetry.tracing import setup_telemetry
+    from server.telemetry.tracing import Telemetry, setup_telemetry
 
-    telemetry = setup_telemetry(settings.db_path, version=package_version())
-    if settings.retention_seconds is not None:
-        # Off the start-up path: the client's initialize must not wait for a VACUUM.
-        threading.Thread(target=_prune_quietly, args=(settings,), name="retention", daemon=True).start()
+    telemetry: Telemetry | None = None
+    if settings.tracing:
+        telemetry = setup_telemetry(settings.db_path, version=package_version())
+        if settings.retention_seconds is not None:
+            # Off the start-up path: the client's initialize must not wait for a VACUUM.
+            threading.Thread(target=_prune_quietly, args=(settings,), name="retention", daemon=True).start()
     server = build_server(telemetry)
     try:
         if transport == "stdio":
@@ -74,7 +76,8 @@ def _serve(settings: Settings, transport: str, host: str, port: int) -> int:
         else:
             server.run("streamable-http", host=host, port=port)
     finally:
-        telemetry.shutdown()  # flushes buffered spans: a clean exit loses none
+        if telemetry is not None:
+            telemetry.shutdown()  # flushes buffered spans: a clean exit loses none
     return 0
 
 

@@ -52,11 +52,13 @@ class Settings:
     log_level: LogLevel = "INFO"
     db_path: str = ""
     retention_seconds: float | None = None
+    tracing: bool = True
 
     @classmethod
     def from_env(cls, *, verbose: int = 0, db: str | None = None) -> Settings:
-        """ARCHWRIGHT_LOG_LEVEL (each -v lowers it one step), ARCHWRIGHT_DB (or --db), and
-        ARCHWRIGHT_RETENTION (default 30d; 'off' keeps everything) for pruning at start."""
+        """ARCHWRIGHT_LOG_LEVEL (each -v lowers it one step), ARCHWRIGHT_DB (or --db),
+        ARCHWRIGHT_RETENTION (default 30d; 'off' keeps everything) for pruning at start, and
+        ARCHWRIGHT_TRACING=off to record no traces at all."""
         raw = os.environ.get("ARCHWRIGHT_LOG_LEVEL", "INFO").strip().upper()
         level: LogLevel = raw if raw in _LEVELS else "INFO"  # type: ignore[assignment]
         retention = os.environ.get("ARCHWRIGHT_RETENTION", DEFAULT_RETENTION).strip()
@@ -64,4 +66,5 @@ class Settings:
             log_level=_LEVELS[max(0, _LEVELS.index(level) - verbose)],
             db_path=resolve_db(db or os.environ.get("ARCHWRIGHT_DB")),
             retention_seconds=None if retention.lower() in {"off", "0", "none", ""} else parse_age(retention),
+            tracing=os.environ.get("ARCHWRIGHT_TRACING", "on").strip().lower() not in {"off", "0", "false", "no"},
         )

@@ -158,10 +158,11 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
 
 
 def _configure(connection: sqlite3.Connection, *, readonly: bool = False) -> None:
+    """Per-connection settings. WAL is switched on by `migrate`, once the file is known to be ours:
+    setting it rewrites the file header, and a newer version's file must stay untouched."""
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA foreign_keys = ON")
     if not readonly:
-        connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
 
 
@@ -186,6 +187,8 @@ def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> 
             f"the database was written by a newer Archwright (schema version {current}; this version knows up to "
             f"{SCHEMA_VERSION}). Upgrade Archwright, or point ARCHWRIGHT_DB at another file; the file was not changed."
         )
+    if connection.execute("PRAGMA journal_mode").fetchone()[0] not in ("wal", "memory"):
+        connection.execute("PRAGMA journal_mode = WAL")
     for version, _, statements in MIGRATIONS:
         if current < version <= target:
             connection.execute("BEGIN IMMEDIATE")

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 Mode = Literal["full", "partial"]
@@ -81,10 +82,14 @@ class Redactor:
     emails: bool = False
     extra_patterns: tuple[str, ...] = ()
     _rules: tuple[_Rule, ...] = field(init=False, repr=False)
+    _cached_text: Callable[[str], str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         extra = tuple(_Rule("custom", re.compile(p)) for p in self.extra_patterns)
         object.__setattr__(self, "_rules", _RULES + ((_EMAIL,) if self.emails else ()) + extra)
+        # Span names and attribute values repeat constantly ("execute_tool analyze_requirements",
+        # "ride_sharing"); remembering recent answers keeps redaction off the tracing budget.
+        object.__setattr__(self, "_cached_text", lru_cache(maxsize=4096)(self._text))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Redactor:
@@ -106,6 +111,9 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """The text with every recognised secret replaced."""
+        return self._cached_text(value) if len(value) <= 512 else self._text(value)
+
+    def _text(self, value: str) -> str:
         for rule in self._rules:
             value = self._apply(rule, value)
         return value
@@ -132,8 +140,8 @@ class Redactor:
     def value(self, value: Any, key: str | None = None) -> Any:
         """Redact a value of any JSON-like shape; everything under a sensitive key is replaced."""
         if key is not None and self.is_sensitive_key(key) and value not in (None, "", [], {}):
-            return self._mask(str(value), "sensitive_key") if not isinstance(value, dict | list | tuple) else \
-                f"[REDACTED:sensitive_key]"
+            return "[REDACTED:sensitive_key]" if isinstance(value, dict | list | tuple) else \
+                self._mask(str(value), "sensitive_key")
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, Mapping):

@@ -169,7 +169,7 @@ def setup_telemetry(
     telemetry = Telemetry(provider=provider, db_path=db_path, redactor=redactor)
     provider.add_span_processor(BatchSpanProcessor(
         RedactingExporter(SQLiteSpanExporter(db_path, telemetry.health), redactor),
-        schedule_delay_millis=schedule_delay_millis, max_export_batch_size=512,
+        schedule_delay_millis=schedule_delay_millis, max_export_batch_size=512, max_queue_size=16_384,
     ))
     endpoint = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     if endpoint:

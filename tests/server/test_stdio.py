@@ -29,7 +29,7 @@ def _installed() -> None:
 
 @pytest.mark.anyio
 async def test_a_handshake_era_client_lists_and_calls_tools() -> None:
-    params = StdioServerParameters(command=str(EXECUTABLE), args=["serve"])
+    params = StdioServerParameters(command=str(EXECUTABLE), args=["--db", ":memory:", "serve"])
     async with Client(params, mode="legacy") as client:
         assert client.server_info is not None and client.server_info.name == "archwright"
         tools = {t.name for t in (await client.list_tools()).tools}
@@ -40,7 +40,7 @@ async def test_a_handshake_era_client_lists_and_calls_tools() -> None:
     assert error.is_error
 
 
-def test_stdout_carries_only_json_rpc_and_logs_go_to_stderr() -> None:
+def test_stdout_carries_only_json_rpc_and_logs_go_to_stderr(tmp_path: Path) -> None:
     messages = [
         {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}},
@@ -56,7 +56,7 @@ def test_stdout_carries_only_json_rpc_and_logs_go_to_stderr() -> None:
     ]
     process = subprocess.Popen(
         [str(EXECUTABLE), "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={"PATH": "/usr/bin:/bin", "ARCHWRIGHT_LOG_LEVEL": "INFO"},
+        env={"PATH": "/usr/bin:/bin", "ARCHWRIGHT_LOG_LEVEL": "INFO", "ARCHWRIGHT_DB": str(tmp_path / "stdio.db")},
     )
     watchdog = threading.Timer(60, process.kill)
     watchdog.start()
@@ -82,5 +82,9 @@ def test_stdout_carries_only_json_rpc_and_logs_go_to_stderr() -> None:
     assert answers[4]["result"]["structuredContent"]["markdown"].startswith("# Architecture summary")
     assert answers[5]["result"]["isError"] is True
     log_lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
-    assert any(line.get("tool") == "analyze_requirements" and line["msg"] == "tool call" for line in log_lines)
+    call_logs = [line for line in log_lines if line.get("tool") == "analyze_requirements" and line["msg"] == "tool call"]
+    assert call_logs
+    trace_link = next(c["uri"] for c in answers[3]["result"]["content"] if c["type"] == "resource_link")
+    assert call_logs[0]["trace_id"] == trace_link.rsplit("/", 1)[1], "a log line leads to its trace"
+    assert len(call_logs[0]["span_id"]) == 16
     assert RIDE not in stderr, "logs must not carry the requirement text"
