@@ -142,25 +142,25 @@ class SpanRow:
     events: list[dict[str, Any]]
 
 
-def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
-    """A configured sqlite3 connection (WAL, foreign keys, busy timeout)."""
+def connect(path: str, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """A configured sqlite3 connection (foreign keys, busy timeout; `migrate` turns on WAL)."""
     uri = path.startswith("file:")
     target = path
     if readonly and not uri and path != ":memory:":
         target, uri = f"file:{Path(path).as_posix()}?mode=ro", True
     try:
-        connection = sqlite3.connect(target, uri=uri, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+        connection = sqlite3.connect(target, uri=uri, timeout=busy_timeout_ms / 1000, check_same_thread=False,
                                      isolation_level=None)
-        _configure(connection, readonly=readonly)
+        _configure(connection, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"cannot open the database at {path}: {error}") from error
     return connection
 
 
-def _configure(connection: sqlite3.Connection, *, readonly: bool = False) -> None:
+def _configure(connection: sqlite3.Connection, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     """Per-connection settings. WAL is switched on by `migrate`, once the file is known to be ours:
     setting it rewrites the file header, and a newer version's file must stay untouched."""
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     connection.execute("PRAGMA foreign_keys = ON")
     if not readonly:
         connection.execute("PRAGMA synchronous = NORMAL")
@@ -222,8 +222,8 @@ def prepare(path: str) -> None:
 class SpanWriter:
     """Writes batches of spans and keeps the per-trace summary; used from the exporter thread."""
 
-    def __init__(self, path: str) -> None:
-        self._connection = connect(path)
+    def __init__(self, path: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self._connection = connect(path, busy_timeout_ms=busy_timeout_ms)
         migrate(self._connection)
 
     def write(self, rows: Sequence[SpanRow]) -> None:

@@ -19,7 +19,7 @@ from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Status, StatusCode
 
-from server.store import SpanRow, SpanWriter, StoreError
+from server.store import BUSY_TIMEOUT_MS, SpanRow, SpanWriter, StoreError
 from server.telemetry.redact import Redactor
 
 logger = logging.getLogger("archwright.telemetry")
@@ -70,17 +70,18 @@ def to_row(span: ReadableSpan) -> SpanRow:
 class SQLiteSpanExporter(SpanExporter):
     """Writes span batches to the store; opens the file lazily so start-up never waits on it."""
 
-    def __init__(self, path: str, health: TracingHealth) -> None:
+    def __init__(self, path: str, health: TracingHealth, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self._path = path
         self._health = health
+        self._busy_timeout_ms = busy_timeout_ms
         self._writer: SpanWriter | None = None
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         try:
             if self._writer is None:
-                self._writer = SpanWriter(self._path)
+                self._writer = SpanWriter(self._path, busy_timeout_ms=self._busy_timeout_ms)
             self._writer.write([to_row(span) for span in spans])
-        except (StoreError, OSError, Exception) as error:  # noqa: BLE001 - any storage fault degrades, never raises
+        except Exception as error:  # noqa: BLE001 - any storage fault (StoreError, sqlite3, OS) degrades, never raises
             self._health.mark(f"cannot write spans to {self._path}: {error}")
             self._close_writer()
             return SpanExportResult.FAILURE

@@ -172,3 +172,37 @@ def test_cli_lists_and_prints_traces(tmp_path: Path) -> None:
     bad = subprocess.run([str(EXECUTABLE), "--db", str(db), "trace", "../etc/passwd"], capture_output=True, text=True,
                          timeout=60)
     assert bad.returncode == 2 and "32 lowercase hexadecimal" in bad.stderr
+
+
+def test_a_lock_held_past_the_timeout_degrades_once_then_recovers(tmp_path: Path, caplog) -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+
+    from server.telemetry.tracing import SQLiteSpanExporter, TracingHealth
+
+    db = tmp_path / "locked.db"
+    SpanWriter(str(db)).close()
+    provider = TracerProvider()
+    memory = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    with provider.get_tracer("t").start_as_current_span("work"):
+        pass
+    spans = memory.get_finished_spans()
+    health = TracingHealth()
+    exporter = SQLiteSpanExporter(str(db), health, busy_timeout_ms=100)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level("WARNING", logger="archwright.telemetry"):
+            results = [exporter.export(spans).name for _ in range(3)]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert results == ["FAILURE"] * 3
+    assert health.degraded and "locked" in health.degraded
+    assert len([r for r in caplog.records if "tracing degraded" in r.getMessage()]) == 1, "one warning, not one a batch"
+    assert exporter.export(spans).name == "SUCCESS"
+    assert health.degraded is None
+    assert rows_total(str(db), "spans") == 1
+    exporter.shutdown()
