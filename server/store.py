@@ -296,7 +296,8 @@ class Store:
         """Open (creating or migrating) the database. Raises StoreError with a reason."""
         import anyio.to_thread
 
-        await anyio.to_thread.run_sync(prepare, path)
+        if not path.startswith("file:") and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             connection = await aiosqlite.connect(path, uri=path.startswith("file:"), isolation_level=None,
                                                  timeout=BUSY_TIMEOUT_MS / 1000)
@@ -304,6 +305,13 @@ class Store:
             await connection.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as error:
             raise StoreError(f"cannot open the database at {path}: {error}") from error
+        try:
+            # Migrate only once this connection is open: a shared in-memory database lives exactly as
+            # long as its last connection, so migrating on a connection closed first would be lost.
+            await anyio.to_thread.run_sync(prepare, path)
+        except BaseException:
+            await connection.close()
+            raise
         return cls(connection, path)
 
     async def close(self) -> None:

@@ -7,7 +7,6 @@ flush the span buffer first, so a trace is readable right after the call that ma
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -211,10 +210,7 @@ class TraceService:
         store = await self._open()
         if store is None:
             raise StoreError(self.status().detail or "tracing is disabled")
-        started = time.perf_counter()
-        counts = await store.prune(older_than_seconds)
-        counts["ms"] = round((time.perf_counter() - started) * 1000)
-        return counts
+        return await store.prune(older_than_seconds)
 
     async def close(self) -> None:
         if self._store is not None:

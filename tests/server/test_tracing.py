@@ -162,3 +162,19 @@ async def test_a_broken_database_degrades_tracing_but_tools_keep_answering(tmp_p
         connection = sqlite3.connect(db)
         assert connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 99
         assert connection.execute("SELECT name FROM sqlite_master WHERE name = 'spans'").fetchone() is None
+
+
+async def test_an_in_memory_database_keeps_traces_for_the_life_of_the_server() -> None:
+    from server.config import resolve_db
+
+    local = setup_telemetry(resolve_db(":memory:"), redactor=Redactor(), install_global=False, schedule_delay_millis=10)
+    try:
+        async with Client(build_server(local)) as client:
+            empty = (await client.call_tool("list_traces", {})).structured_content
+            await client.call_tool("analyze_requirements", {"requirement": RIDE})
+            listed = (await client.call_tool("list_traces", {})).structured_content
+        assert empty["tracing"]["status"] == "ok" and empty["traces"] == []
+        assert listed["tracing"]["status"] == "ok"
+        assert [t["tool_name"] for t in listed["traces"]] == ["analyze_requirements"]
+    finally:
+        local.shutdown()
