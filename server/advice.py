@@ -46,8 +46,17 @@ class TracedAdvisor:
 
     @contextmanager
     def _step(self, name: str, **attributes: Any) -> Iterator[Span]:
-        with self._tracer.start_as_current_span(name, attributes=attributes) as span:
+        """A child span of the current one. Steps have no children of their own, so the span is not
+        made current: skipping the context switch saves a measurable share of tracing's cost."""
+        span = self._tracer.start_span(name, attributes=attributes)
+        try:
             yield span
+        except Exception as error:
+            span.set_status(StatusCode.ERROR, str(error)[:500])
+            span.set_attribute("error.type", type(error).__name__)
+            raise
+        finally:
+            span.end()
 
     def analyze(self, requirement: str) -> Analysis:
         with self._step("analyze", **{"archwright.requirement.chars": len(requirement)}) as span:
