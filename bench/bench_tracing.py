@@ -26,7 +26,7 @@ from resources import STYLES
 from server.advice import TracedAdvisor
 from server.store import SpanWriter
 from server.telemetry.redact import Redactor
-from server.telemetry.tracing import RedactingExporter, SQLiteSpanExporter, TracingHealth, setup_telemetry, to_row
+from server.telemetry.tracing import SQLiteSpanExporter, TracingHealth, setup_telemetry, to_row
 
 DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "requirements.dev.jsonl"
 
@@ -67,12 +67,12 @@ def throughput(count: int, folder: Path) -> None:
                                                                   "archwright.note": "A chat app for 5k users"}):
             pass
     spans = list(memory.get_finished_spans())
-    exporter = RedactingExporter(SQLiteSpanExporter(str(folder / "export.db"), TracingHealth()), Redactor())
+    exporter = SQLiteSpanExporter(str(folder / "export.db"), TracingHealth(), Redactor())
     started = time.perf_counter()
     for i in range(0, len(spans), 512):
         exporter.export(spans[i : i + 512])
     exported = time.perf_counter() - started
-    rows = [to_row(span) for span in spans]
+    rows = [to_row(span, Redactor()) for span in spans]
     writer = SpanWriter(str(folder / "writer.db"))
     started = time.perf_counter()
     for i in range(0, len(rows), 512):

@@ -1,7 +1,8 @@
 """OpenTelemetry for the server: one TracerProvider, spans into SQLite (and OTLP when configured).
 
-Every exporter sits behind `RedactingExporter`, so no attribute, event or status message reaches
-the database or a collector before the sensitive-data filter has seen it. The SQLite exporter is
+The SQLite exporter redacts as it converts spans to rows, and every other exporter sits behind
+`RedactingExporter`, so no attribute, event or status message reaches the database or a collector
+before the sensitive-data filter has seen it. The SQLite exporter is
 batched and flushed at shutdown; if the file is read-only, locked past the busy timeout or
 corrupt, it logs one warning, marks tracing degraded, and lets the tools keep answering.
 """
@@ -48,31 +49,35 @@ def _hex(value: int, width: int) -> str:
     return format(value, f"0{width}x")
 
 
-def to_row(span: ReadableSpan) -> SpanRow:
-    """A finished span as the store keeps it."""
+def to_row(span: ReadableSpan, redactor: Redactor) -> SpanRow:
+    """A finished span as the store keeps it, redacted on the way (one pass, no intermediate copy)."""
     context = span.get_span_context()
     assert context is not None
+    description = span.status.description
     return SpanRow(
         trace_id=_hex(context.trace_id, 32),
         span_id=_hex(context.span_id, 16),
         parent_span_id=_hex(span.parent.span_id, 16) if span.parent is not None else None,
-        name=span.name,
+        name=redactor.text(span.name),
         kind=_KINDS.get(span.kind.value, "internal"),
         status=_STATUS[span.status.status_code],
-        status_message=span.status.description,
+        status_message=redactor.text(description) if description else None,
         start_ns=span.start_time or 0,
         end_ns=span.end_time or span.start_time or 0,
-        attributes=dict(span.attributes or {}),
-        events=[{"name": e.name, "time_ns": e.timestamp, "attributes": dict(e.attributes or {})} for e in span.events],
+        attributes=redactor.mapping(dict(span.attributes or {})),
+        events=[{"name": e.name, "time_ns": e.timestamp, "attributes": redactor.mapping(dict(e.attributes or {}))}
+                for e in span.events],
     )
 
 
 class SQLiteSpanExporter(SpanExporter):
-    """Writes span batches to the store; opens the file lazily so start-up never waits on it."""
+    """Writes span batches to the store, redacted; opens the file lazily so start-up never waits on it."""
 
-    def __init__(self, path: str, health: TracingHealth, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(self, path: str, health: TracingHealth, redactor: Redactor, *,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self._path = path
         self._health = health
+        self._redactor = redactor
         self._busy_timeout_ms = busy_timeout_ms
         self._writer: SpanWriter | None = None
 
@@ -80,7 +85,7 @@ class SQLiteSpanExporter(SpanExporter):
         try:
             if self._writer is None:
                 self._writer = SpanWriter(self._path, busy_timeout_ms=self._busy_timeout_ms)
-            self._writer.write([to_row(span) for span in spans])
+            self._writer.write([to_row(span, self._redactor) for span in spans])
         except Exception as error:  # noqa: BLE001 - any storage fault (StoreError, sqlite3, OS) degrades, never raises
             self._health.mark(f"cannot write spans to {self._path}: {error}")
             self._close_writer()
@@ -100,7 +105,7 @@ class SQLiteSpanExporter(SpanExporter):
 
 
 class RedactingExporter(SpanExporter):
-    """Hands the wrapped exporter copies of the spans with every secret redacted."""
+    """Hands the wrapped exporter (OTLP, or any other) copies of the spans with every secret redacted."""
 
     def __init__(self, inner: SpanExporter, redactor: Redactor) -> None:
         self._inner = inner
@@ -169,7 +174,7 @@ def setup_telemetry(
     provider = TracerProvider(resource=resource)
     telemetry = Telemetry(provider=provider, db_path=db_path, redactor=redactor)
     provider.add_span_processor(BatchSpanProcessor(
-        RedactingExporter(SQLiteSpanExporter(db_path, telemetry.health), redactor),
+        SQLiteSpanExporter(db_path, telemetry.health, redactor),
         schedule_delay_millis=schedule_delay_millis, max_export_batch_size=512, max_queue_size=16_384,
     ))
     endpoint = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")

@@ -181,6 +181,7 @@ def test_a_lock_held_past_the_timeout_degrades_once_then_recovers(tmp_path: Path
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
+    from server.telemetry.redact import Redactor
     from server.telemetry.tracing import SQLiteSpanExporter, TracingHealth
 
     db = tmp_path / "locked.db"
@@ -192,7 +193,7 @@ def test_a_lock_held_past_the_timeout_degrades_once_then_recovers(tmp_path: Path
         pass
     spans = memory.get_finished_spans()
     health = TracingHealth()
-    exporter = SQLiteSpanExporter(str(db), health, busy_timeout_ms=100)
+    exporter = SQLiteSpanExporter(str(db), health, Redactor(), busy_timeout_ms=100)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     warnings: list[str] = []
