@@ -368,6 +368,109 @@ class Store:
         return counts
 
 
+@dataclass(frozen=True)
+class RunRecord:
+    run_id: str
+    workflow_id: str
+    status: str
+    input: Any
+    output: Any
+    error: str | None
+    suspended_step: str | None
+    suspend_payload: Any
+    resume_schema: Any
+    trace_id: str | None
+    owner_pid: int | None
+    created_ns: int
+    updated_ns: int
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    step_path: str
+    status: str
+    input: Any
+    output: Any
+    error: str | None
+    attempts: int
+    start_ns: int
+    end_ns: int | None
+
+
+def _loads(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _run(row: Sequence[Any]) -> RunRecord:
+    return RunRecord(row[0], row[1], row[2], _loads(row[3]), _loads(row[4]), row[5], row[6], _loads(row[7]),
+                     _loads(row[8]), row[9], row[10], row[11], row[12])
+
+
+class RunStore:
+    """Workflow runs and step snapshots (aiosqlite), sharing the connection of a `Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self._db = store._db
+
+    async def create_run(self, run_id: str, workflow_id: str, data: Any, pid: int) -> None:
+        now = time.time_ns()
+        await self._db.execute(
+            "INSERT INTO workflow_runs (run_id, workflow_id, status, input, owner_pid, created_ns, updated_ns) "
+            "VALUES (?, ?, 'running', ?, ?, ?, ?)", (run_id, workflow_id, json.dumps(data), pid, now, now))
+
+    async def update_run(self, run_id: str, **fields: Any) -> None:
+        encoded = {k: json.dumps(v) if k in ("output", "suspend_payload", "resume_schema") and v is not None else v
+                   for k, v in fields.items()}
+        assignments = ", ".join(f"{k} = ?" for k in encoded)
+        await self._db.execute(f"UPDATE workflow_runs SET {assignments}, updated_ns = ? WHERE run_id = ?",
+                               (*encoded.values(), time.time_ns(), run_id))
+
+    async def claim(self, run_id: str, pid: int, allowed: Sequence[str]) -> bool:
+        """Mark a run running for this process if it is in one of `allowed`; False if it was not."""
+        marks = ", ".join("?" for _ in allowed)
+        cursor = await self._db.execute(
+            f"UPDATE workflow_runs SET status = 'running', owner_pid = ?, updated_ns = ? "
+            f"WHERE run_id = ? AND status IN ({marks})", (pid, time.time_ns(), run_id, *allowed))
+        return cursor.rowcount == 1
+
+    async def get_run(self, run_id: str) -> RunRecord | None:
+        cursor = await self._db.execute("SELECT * FROM workflow_runs WHERE run_id = ?", (run_id,))
+        row = await cursor.fetchone()
+        return _run(row) if row else None
+
+    async def list_runs(self, *, workflow_id: str | None, status: str | None, limit: int) -> list[RunRecord]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if workflow_id:
+            clauses.append("workflow_id = ?")
+            params.append(workflow_id)
+        if status:
+            clauses.append("status = ?")
+            params.append(status)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        cursor = await self._db.execute(
+            f"SELECT * FROM workflow_runs {where} ORDER BY created_ns DESC LIMIT ?", (*params, limit))
+        return [_run(row) for row in await cursor.fetchall()]
+
+    async def save_step(self, run_id: str, record: StepRecord) -> None:
+        await self._db.execute(
+            "INSERT OR REPLACE INTO step_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, record.step_path, record.status, json.dumps(record.input),
+             None if record.output is None else json.dumps(record.output), record.error, record.attempts,
+             record.start_ns, record.end_ns))
+
+    async def steps(self, run_id: str) -> dict[str, StepRecord]:
+        cursor = await self._db.execute(
+            "SELECT step_path, status, input, output, error, attempts, start_ns, end_ns FROM step_snapshots "
+            "WHERE run_id = ? ORDER BY start_ns", (run_id,))
+        return {r[0]: StepRecord(r[0], r[1], _loads(r[2]), _loads(r[3]), r[4], r[5], r[6], r[7])
+                for r in await cursor.fetchall()}
+
+    async def stale_running(self) -> list[RunRecord]:
+        cursor = await self._db.execute("SELECT * FROM workflow_runs WHERE status = 'running'")
+        return [_run(row) for row in await cursor.fetchall()]
+
+
 def prune_sync(path: str, older_than_seconds: float) -> dict[str, int]:
     """The retention rule applied at server start, without an event loop."""
     import anyio

@@ -1,0 +1,286 @@
+"""Running workflows: persisted steps, retries, timeouts, cancellation, suspend/resume, crash recovery.
+
+A run is one trace: an `invoke_workflow {id}` span with a `step {path}` span per executed step.
+Statuses: pending, running, suspended, success, failed, canceled, interrupted. Runs another
+process left `running` when it died are marked `interrupted` at start-up and can be resumed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import anyio
+import jsonschema
+from opentelemetry import trace
+from opentelemetry.trace import StatusCode
+from pydantic import BaseModel, Field, ValidationError
+
+from server.store import RunRecord, RunStore, StepRecord
+from server.workflows.engine import (
+    RunCanceled,
+    Step,
+    StepContext,
+    StepFailed,
+    Suspend,
+    Workflow,
+    _async_call,
+    backoff,
+    coerce,
+    run_node,
+    step_count,
+)
+
+logger = logging.getLogger("archwright.workflows")
+RUN_ID_LENGTH = 32
+Progress = Callable[[int, int, str], Awaitable[None]]
+
+
+class WorkflowRunError(ValueError):
+    """A request about runs that cannot be met; the message names what was expected."""
+
+
+class StepView(BaseModel):
+    path: str
+    status: str
+    attempts: int
+    duration_ms: float | None
+    output: Any = None
+    error: str | None = None
+
+
+class RunView(BaseModel):
+    """A run as clients see it: status, step by step, and what it needs if suspended."""
+
+    run_id: str
+    workflow_id: str
+    status: Literal["pending", "running", "suspended", "success", "failed", "canceled", "interrupted"]
+    output: Any = None
+    error: str | None = None
+    suspended_step: str | None = None
+    question: Any = Field(default=None, description="What a suspended run is waiting for.")
+    resume_schema: Any = Field(default=None, description="JSON schema the resume data must satisfy.")
+    trace_id: str | None = None
+    steps: list[StepView] = []
+    uri: str
+
+
+def _view(record: RunRecord, steps: dict[str, StepRecord]) -> RunView:
+    return RunView(
+        run_id=record.run_id, workflow_id=record.workflow_id, status=record.status,  # type: ignore[arg-type]
+        output=record.output, error=record.error, suspended_step=record.suspended_step,
+        question=record.suspend_payload, resume_schema=record.resume_schema, trace_id=record.trace_id,
+        steps=[StepView(path=s.step_path, status=s.status, attempts=s.attempts, output=s.output, error=s.error,
+                        duration_ms=round((s.end_ns - s.start_ns) / 1e6, 3) if s.end_ns else None)
+               for s in steps.values()],
+        uri=f"archwright://runs/{record.run_id}",
+    )
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def check_run_id(run_id: str) -> str:
+    if len(run_id or "") != RUN_ID_LENGTH or any(c not in "0123456789abcdef" for c in run_id):
+        raise WorkflowRunError(f"{(run_id or '')[:80]!r} is not a run id: run ids are 32 lowercase hexadecimal "
+                               "characters (as run_workflow and list_workflow_runs return them).")
+    return run_id
+
+
+class Engine:
+    """Starts, resumes, cancels and reports workflow runs stored in one database."""
+
+    def __init__(self, runs: RunStore, workflows: dict[str, Workflow], tracer: trace.Tracer) -> None:
+        self._runs = runs
+        self.workflows = workflows
+        self._tracer = tracer
+        self._cancel: dict[str, anyio.CancelScope] = {}
+
+    def workflow(self, workflow_id: str) -> Workflow:
+        if workflow_id not in self.workflows:
+            raise WorkflowRunError(f"Unknown workflow {workflow_id!r}. Known workflows: {', '.join(self.workflows)}.")
+        return self.workflows[workflow_id]
+
+    async def recover_interrupted(self) -> list[str]:
+        """Mark runs whose owning process is gone as interrupted (run at start-up)."""
+        marked = []
+        for record in await self._runs.stale_running():
+            if record.owner_pid != os.getpid() and not _alive(record.owner_pid):
+                await self._runs.update_run(record.run_id, status="interrupted",
+                                            error=f"the process running it (pid {record.owner_pid}) stopped")
+                marked.append(record.run_id)
+        if marked:
+            logger.warning("marked %d interrupted run(s); resume them with resume_workflow", len(marked))
+        return marked
+
+    async def start(self, workflow_id: str, data: Any, *, progress: Progress | None = None) -> RunView:
+        workflow = self.workflow(workflow_id)
+        try:
+            validated = workflow.input_model.model_validate(data)
+        except ValidationError as error:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(input)'}: {e['msg']}" for e in error.errors()[:5])
+            raise WorkflowRunError(f"The input does not fit workflow {workflow_id!r}: {problems}. Expected: "
+                                   f"{workflow.input_model.model_json_schema()}") from None
+        run_id = uuid.uuid4().hex
+        await self._runs.create_run(run_id, workflow_id, validated.model_dump(mode="json"), os.getpid())
+        return await self._execute(workflow, run_id, validated, None, progress)
+
+    async def resume(self, run_id: str, data: Any, *, progress: Progress | None = None) -> RunView:
+        record = await self._record(run_id)
+        workflow = self.workflow(record.workflow_id)
+        if record.status == "suspended":
+            try:
+                jsonschema.validate(data, record.resume_schema or {})
+            except jsonschema.ValidationError as error:
+                raise WorkflowRunError(f"The resume data does not fit what step {record.suspended_step!r} asked for: "
+                                       f"{error.message}. Expected: {record.resume_schema}") from None
+        elif record.status != "interrupted":
+            raise WorkflowRunError(f"Run {run_id} is {record.status}; only suspended or interrupted runs can be resumed.")
+        if not await self._runs.claim(run_id, os.getpid(), [record.status]):
+            raise WorkflowRunError(f"Run {run_id} was resumed or changed by someone else just now; read it again.")
+        initial = workflow.input_model.model_validate(record.input)
+        return await self._execute(workflow, run_id, initial, data if record.status == "suspended" else None,
+                                   progress)
+
+    async def cancel(self, run_id: str) -> RunView:
+        record = await self._record(run_id)
+        if record.status in ("success", "failed", "canceled"):
+            raise WorkflowRunError(f"Run {run_id} already finished ({record.status}); nothing to cancel.")
+        await self._runs.update_run(run_id, status="canceled", error="canceled on request")
+        if run_id in self._cancel:
+            self._cancel[run_id].cancel()
+        return await self.get(run_id)
+
+    async def get(self, run_id: str) -> RunView:
+        return _view(await self._record(run_id), await self._runs.steps(run_id))
+
+    async def list(self, *, workflow_id: str | None = None, status: str | None = None, limit: int = 20) -> list[RunView]:
+        if workflow_id:
+            self.workflow(workflow_id)
+        return [_view(r, {}) for r in await self._runs.list_runs(workflow_id=workflow_id, status=status, limit=limit)]
+
+    async def _record(self, run_id: str) -> RunRecord:
+        check_run_id(run_id)
+        record = await self._runs.get_run(run_id)
+        if record is None:
+            raise WorkflowRunError(f"No run with id {run_id}: it may have been pruned, or belong to another database.")
+        return record
+
+    async def _execute(self, workflow: Workflow, run_id: str, initial: BaseModel, resume_data: Any,
+                       progress: Progress | None) -> RunView:
+        snapshots = await self._runs.steps(run_id)
+        results: dict[str, Any] = {}
+        total = step_count(workflow.nodes)
+        done = [0]
+
+        def context(path: str) -> StepContext:
+            return StepContext(run_id, path, 1, None, results)
+
+        async def execute_step(step: Step, value: Any, path: str) -> Any:
+            snapshot = snapshots.get(path)
+            if snapshot is not None and snapshot.status == "success":
+                output = coerce(snapshot.output, step.output_type)
+                results[step.id] = output
+                return output
+            current = await self._runs.get_run(run_id)
+            if current is not None and current.status == "canceled":
+                raise RunCanceled(run_id)
+            resume = None
+            if snapshot is not None and snapshot.status == "suspended" and resume_data is not None:
+                resume = resume_data
+            output = await self._attempts(step, value, path, run_id, results, resume)
+            results[step.id] = output
+            done[0] += 1
+            if progress is not None:
+                await progress(done[0], max(total, done[0]), path)
+            return output
+
+        with self._tracer.start_as_current_span(
+            f"invoke_workflow {workflow.id}",
+            attributes={"archwright.workflow_id": workflow.id, "archwright.run_id": run_id,
+                        "archwright.resumed": bool(snapshots)},
+        ) as span:
+            await self._runs.update_run(run_id, trace_id=format(span.get_span_context().trace_id, "032x"))
+            value: Any = initial
+            try:
+                with anyio.CancelScope() as scope:
+                    self._cancel[run_id] = scope
+                    for node in workflow.nodes:
+                        value = await run_node(node, value, "", execute_step, context)
+                if scope.cancelled_caught:
+                    raise RunCanceled(run_id)
+            except Suspend as suspension:
+                span.set_attribute("archwright.run.status", "suspended")
+                await self._runs.update_run(run_id, status="suspended", suspended_step=suspension.path,
+                                            suspend_payload=suspension.payload,
+                                            resume_schema=suspension.resume_model.model_json_schema())
+            except RunCanceled:
+                span.set_attribute("archwright.run.status", "canceled")
+                await self._runs.update_run(run_id, status="canceled", error="canceled on request")
+            except StepFailed as failure:
+                span.set_status(StatusCode.ERROR, str(failure))
+                await self._runs.update_run(run_id, status="failed", error=str(failure))
+            else:
+                span.set_attribute("archwright.run.status", "success")
+                output = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+                await self._runs.update_run(run_id, status="success", output=output, error=None,
+                                            suspended_step=None, suspend_payload=None, resume_schema=None)
+            finally:
+                self._cancel.pop(run_id, None)
+        return await self.get(run_id)
+
+    async def _attempts(self, step: Step, value: Any, path: str, run_id: str, results: dict[str, Any],
+                        resume: Any) -> Any:
+        started = time.time_ns()
+        for attempt in range(1, step.retries + 2):
+            ctx = StepContext(run_id, path, attempt, resume, results)
+            with self._tracer.start_as_current_span(f"step {path}", attributes={
+                    "archwright.step": step.id, "archwright.attempt": attempt}) as span:
+                try:
+                    if step.timeout_s is not None:
+                        with anyio.fail_after(step.timeout_s):
+                            output = await _async_call(step.fn, value, ctx)
+                    else:
+                        output = await _async_call(step.fn, value, ctx)
+                    output = coerce(output, step.output_type)
+                except Suspend as suspension:
+                    suspension.path = path
+                    await self._runs.save_step(run_id, StepRecord(path, "suspended", _dump(value), None, None,
+                                                                  attempt, started, time.time_ns()))
+                    raise
+                except (anyio.get_cancelled_exc_class(), RunCanceled):
+                    raise
+                except Exception as error:  # noqa: BLE001 - a step's failure is data, stored and reported
+                    span.set_status(StatusCode.ERROR, str(error)[:500])
+                    message = "timed out" if isinstance(error, TimeoutError) else f"{type(error).__name__}: {error}"
+                    if attempt <= step.retries:
+                        await anyio.sleep(backoff(step, attempt))
+                        continue
+                    await self._runs.save_step(run_id, StepRecord(path, "failed", _dump(value), None, message,
+                                                                  attempt, started, time.time_ns()))
+                    raise StepFailed(path, error) from error
+                await self._runs.save_step(run_id, StepRecord(path, "success", _dump(value), _dump(output), None,
+                                                              attempt, started, time.time_ns()))
+                return output
+        raise AssertionError("unreachable")
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
