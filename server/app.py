@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any, Literal, TypeVar
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp_types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
 from opentelemetry import trace
@@ -24,11 +24,16 @@ from pydantic import BaseModel, Field, ValidationError
 
 from resources import STYLES, Style, load_catalog
 from server.advice import TracedAdvisor
+from server.config import resolve_db
+from server.storage import Storage
 from server.telemetry.tracing import Telemetry
 from server.traces import TraceDetail, TraceList, TraceLookupError, TraceService
+from server.workflows.report import Answers
+from server.workflows.runs import Engine, RunView, WorkflowRunError, check_run_id
+from server.workflows.service import WorkflowService
 from tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from tools.summary import cost_table
-from tools.validation import MAX_REQUIREMENT_CHARS, RequirementError
+from tools.validation import MAX_REQUIREMENT_CHARS, RequirementError, check_requirement
 
 logger = logging.getLogger("archwright.server")
 
@@ -122,23 +127,27 @@ def _comparison_text(comparison: Comparison) -> str:
     )
 
 
-def build_server(telemetry: Telemetry | None = None) -> MCPServer:
+def build_server(telemetry: Telemetry | None = None, *, db_path: str | None = None) -> MCPServer:
     """The Archwright MCP server. With `telemetry`, calls are traced into its database and the trace
-    tools read them back; without it, tracing tools say tracing is disabled."""
-    traces = TraceService(telemetry)
+    tools read them back; without it, tracing tools say tracing is disabled. Workflow runs live in
+    the same database (`db_path`, else the telemetry's, else a private in-memory one)."""
+    storage = Storage(db_path or (telemetry.db_path if telemetry else resolve_db(":memory:")))
+    traces = TraceService(telemetry, storage)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            await traces.close()
+            await storage.close()
 
     server: MCPServer = MCPServer(name="archwright", title="Archwright", version=package_version(),
                                   instructions=INSTRUCTIONS, lifespan=lifespan)
     tracer = telemetry.tracer() if telemetry else trace.get_tracer("archwright")
-    _register_tools(server, TracedAdvisor(tracer), telemetry is not None)
+    advisor = TracedAdvisor(tracer)
+    _register_tools(server, advisor, telemetry is not None)
     _register_trace_tools(server, traces)
+    _register_workflow_tools(server, WorkflowService(storage, tracer), advisor, telemetry is not None)
     _register_resources(server, traces)
     _register_prompts(server)
     return server
@@ -317,6 +326,224 @@ def _register_trace_tools(server: MCPServer, traces: TraceService) -> None:
             raise ToolError(str(error)) from None
         note = "" if result.tracing.status == "ok" else f"\n(tracing {result.tracing.status}: {result.tracing.detail})"
         return _result(result, f"```\n{result.waterfall}\n```{note}")
+
+
+class ReportResult(BaseModel):
+    """What generate_report returns: the summary, or the question a vague requirement raised."""
+
+    status: str = Field(description="success, suspended (answer `question` with resume_workflow), or failed.")
+    run_id: str
+    run: str = Field(description="Resource with the stored run, including the full report.")
+    trace: str | None = Field(default=None, description="Resource with the run's trace.")
+    recommended_style: str | None = None
+    summary_markdown: str | None = None
+    question: Any = None
+    resume_schema: Any = None
+    error: str | None = None
+
+
+class RunSummary(BaseModel):
+    runs: list[RunView]
+
+
+def _run_text(run: RunView) -> str:
+    lines = [f"run {run.run_id} ({run.workflow_id}): {run.status}"]
+    lines += [f"  {s.path}: {s.status}" + (f" in {s.duration_ms:.1f} ms" if s.duration_ms is not None else "")
+              + (f" after {s.attempts} attempts" if s.attempts > 1 else "") for s in run.steps]
+    if run.status == "suspended":
+        lines.append(f"waiting for: {json.dumps(run.question)[:1000]}")
+    if run.error:
+        lines.append(f"error: {run.error}")
+    return "\n".join(lines)
+
+
+_PREVIEW_CHARS = 2_000
+
+
+def _previewed(run: RunView) -> RunView:
+    """Step outputs cut to a preview: the full run is the archwright://runs/{id} resource."""
+    steps = []
+    for item in run.steps:
+        text = json.dumps(item.output)
+        steps.append(item.model_copy(update={"output": item.output if len(text) <= _PREVIEW_CHARS else
+                                             {"preview": text[:_PREVIEW_CHARS] + "...", "full": run.uri}}))
+    output = run.output
+    if output is not None and len(json.dumps(output)) > _PREVIEW_CHARS * 4:
+        output = {"preview": json.dumps(output)[: _PREVIEW_CHARS] + "...", "full": run.uri}
+    return run.model_copy(update={"steps": steps, "output": output})
+
+
+def _register_workflow_tools(server: MCPServer, service: WorkflowService, advisor: TracedAdvisor, linked: bool) -> None:
+    mutating = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+                               open_world_hint=False)
+    reading = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+    async def engine() -> Engine:
+        try:
+            return await service.engine()
+        except WorkflowRunError as error:
+            raise ToolError(str(error)) from None
+
+    def report_result(run: RunView) -> ReportResult:
+        summary = (run.output or {}).get("summary") if run.status == "success" else None
+        return ReportResult(
+            status=run.status, run_id=run.run_id, run=run.uri,
+            trace=f"archwright://traces/{run.trace_id}" if linked and run.trace_id else None,
+            recommended_style=summary["recommended_style"] if summary else None,
+            summary_markdown=summary["markdown"] if summary else None,
+            question=run.question if run.status == "suspended" else None,
+            resume_schema=run.resume_schema if run.status == "suspended" else None, error=run.error,
+        )
+
+    @server.tool(
+        name="generate_report",
+        title="Generate a full architecture report",
+        annotations=mutating,
+        description=(
+            "Run the architecture_report workflow: analyze the requirement, design every candidate style in "
+            "parallel, compare, summarize. Returns the executive summary and links to the stored run (with the "
+            "full report) and its trace; reports progress per step. If the requirement is too vague, the run "
+            "suspends with questions: the client is asked directly when it supports elicitation, otherwise the "
+            "result carries the question and run_id to answer with resume_workflow."
+        ),
+    )
+    async def generate_report(
+        ctx: Context,
+        requirement: Annotated[str, Field(description=REQUIREMENT_HELP)],
+        cloud: CloudArg = "aws",
+        styles: Annotated[list[Style] | None, Field(description="Styles to design (default: all three).")] = None,
+        thread_id: Annotated[str | None, Field(description="Conversation this report belongs to (kept with the run).")] = None,
+    ) -> Annotated[CallToolResult, ReportResult]:
+        try:
+            text = check_requirement(requirement)
+        except RequirementError as error:
+            raise ToolError(str(error)) from None
+        runner = await engine()
+
+        async def progress(done: int, total: int, path: str) -> None:
+            await ctx.report_progress(done, total, f"finished {path}")
+
+        with advisor.tool_span("generate_report"):
+            run = await runner.start("architecture_report", {"requirement": text, "cloud": cloud,
+                                                             "styles": styles or list(STYLES), "thread_id": thread_id},
+                                     progress=progress)
+            if run.status == "suspended" and _can_elicit(ctx):
+                answered = await _elicit_answers(ctx, run)
+                if answered is not None:
+                    run = await runner.resume(run.run_id, answered, progress=progress)
+        result = report_result(run)
+        text_block = result.summary_markdown or _run_text(run)
+        return _result(result, text_block, result.trace)
+
+    @server.tool(name="run_workflow", title="Run a workflow", annotations=mutating, description=(
+        "Start a registered workflow (see archwright://workflows) with `input` matching its input schema; "
+        "returns the run, step by step. A run that suspends waits for resume_workflow."))
+    async def run_workflow(
+        ctx: Context,
+        workflow_id: Annotated[str, Field(description="A workflow id from archwright://workflows.")],
+        input: Annotated[dict[str, Any], Field(description="Input matching the workflow's input schema.")],
+    ) -> Annotated[CallToolResult, RunView]:
+        runner = await engine()
+
+        async def progress(done: int, total: int, path: str) -> None:
+            await ctx.report_progress(done, total, f"finished {path}")
+
+        try:
+            run = await runner.start(workflow_id, input, progress=progress)
+        except WorkflowRunError as error:
+            raise ToolError(str(error)) from None
+        return _result(_previewed(run), _run_text(run))
+
+    @server.tool(name="resume_workflow", title="Resume a suspended or interrupted run", annotations=mutating,
+                 description=("Continue a suspended run with `data` matching its resume_schema (for the report "
+                              "workflow: {\"answers\": \"...\"}), or an interrupted run (data ignored). Finished "
+                              "steps are not run again."))
+    async def resume_workflow(
+        ctx: Context,
+        run_id: Annotated[str, Field(description="32 lowercase hex characters.")],
+        data: Annotated[dict[str, Any] | None, Field(description="Resume data matching the run's resume_schema.")] = None,
+    ) -> Annotated[CallToolResult, RunView]:
+        runner = await engine()
+
+        async def progress(done: int, total: int, path: str) -> None:
+            await ctx.report_progress(done, total, f"finished {path}")
+
+        try:
+            run = await runner.resume(run_id, data or {}, progress=progress)
+        except WorkflowRunError as error:
+            raise ToolError(str(error)) from None
+        return _result(_previewed(run), _run_text(run))
+
+    @server.tool(name="get_workflow_run", title="Show a workflow run", annotations=reading, description=(
+        "A run's status, step by step with timings, attempts and outputs (long outputs previewed; the full run "
+        "is the archwright://runs/{run_id} resource)."))
+    async def get_workflow_run(
+        run_id: Annotated[str, Field(description="32 lowercase hex characters.")],
+    ) -> Annotated[CallToolResult, RunView]:
+        try:
+            run = await (await engine()).get(run_id)
+        except WorkflowRunError as error:
+            raise ToolError(str(error)) from None
+        return _result(_previewed(run), _run_text(run))
+
+    @server.tool(name="list_workflow_runs", title="List workflow runs", annotations=reading, description=(
+        "Recent runs, newest first, optionally of one workflow or with one status "
+        "(pending, running, suspended, success, failed, canceled, interrupted)."))
+    async def list_workflow_runs(
+        workflow_id: Annotated[str | None, Field(description="Only runs of this workflow.")] = None,
+        status: Annotated[Literal["pending", "running", "suspended", "success", "failed", "canceled",
+                                  "interrupted"] | None, Field(description="Only runs in this status.")] = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="How many (1-100, default 20).")] = 20,
+    ) -> Annotated[CallToolResult, RunSummary]:
+        try:
+            runs = await (await engine()).list(workflow_id=workflow_id, status=status, limit=limit)
+        except WorkflowRunError as error:
+            raise ToolError(str(error)) from None
+        text = "\n".join(f"{r.run_id}  {r.workflow_id}  {r.status}" for r in runs) or "no runs"
+        return _result(RunSummary(runs=runs), text)
+
+    @server.tool(name="cancel_workflow_run", title="Cancel a workflow run", annotations=mutating, description=(
+        "Cancel a running, suspended or interrupted run; a running step is stopped at its next await."))
+    async def cancel_workflow_run(
+        run_id: Annotated[str, Field(description="32 lowercase hex characters.")],
+    ) -> Annotated[CallToolResult, RunView]:
+        try:
+            run = await (await engine()).cancel(run_id)
+        except WorkflowRunError as error:
+            raise ToolError(str(error)) from None
+        return _result(_previewed(run), _run_text(run))
+
+    @server.resource("archwright://workflows", name="workflows", mime_type="application/json",
+                     description="The registered workflows: input schema, step graph, and a Mermaid diagram of it.")
+    def workflows() -> str:
+        return _json([w.describe() for w in service.workflows.values()])
+
+    @server.resource("archwright://runs/{run_id}", name="workflow run", mime_type="application/json",
+                     description="One workflow run in full: status, every step's input and output, the final output.")
+    async def run_resource(run_id: str) -> str:
+        try:
+            check_run_id(run_id)
+            return (await (await service.engine()).get(run_id)).model_dump_json(indent=2)
+        except WorkflowRunError as error:
+            raise ResourceError(str(error)) from None
+
+
+def _can_elicit(ctx: Context) -> bool:
+    capabilities = ctx.client_capabilities
+    return capabilities is not None and capabilities.elicitation is not None
+
+
+async def _elicit_answers(ctx: Context, run: RunView) -> dict[str, Any] | None:
+    """Ask the client's user the run's questions; None when declined or when elicitation fails."""
+    questions = "\n".join(f"- {q}" for q in (run.question or {}).get("questions", []))
+    try:
+        answer = await ctx.elicit(f"To advise on this app, please answer:\n{questions}", Answers)
+    except Exception as error:  # noqa: BLE001 - an elicitation problem falls back to returning the question
+        logger.info("elicitation failed; returning the question instead", extra={"reason": str(error)[:200]})
+        return None
+    if answer.action == "accept" and answer.data is not None:
+        return answer.data.model_dump()
+    return None
 
 
 def _json(data: Any) -> str:

@@ -43,6 +43,19 @@ def _parser() -> argparse.ArgumentParser:
     one = commands.add_parser("trace", help="print one trace as a waterfall")
     one.add_argument("trace_id")
 
+    runs = commands.add_parser("runs", help="list workflow runs, newest first")
+    runs.add_argument("--workflow")
+    runs.add_argument("--status", choices=["pending", "running", "suspended", "success", "failed", "canceled",
+                                           "interrupted"])
+    runs.add_argument("--limit", type=int, default=20)
+
+    run = commands.add_parser("run", help="show one workflow run, step by step")
+    run.add_argument("run_id")
+
+    resume = commands.add_parser("resume", help="resume a suspended or interrupted run")
+    resume.add_argument("run_id")
+    resume.add_argument("--data", default="{}", help='resume data as JSON, e.g. \'{"answers": "..."}\'')
+
     prune = commands.add_parser("prune", help="delete traces and finished runs older than an age")
     prune.add_argument("--older-than", default=DEFAULT_RETENTION, help=f"age such as 30d, 12h (default {DEFAULT_RETENTION})")
     return parser
@@ -112,27 +125,45 @@ def _report(requirement: str, cloud: str, output: Path | None) -> int:
 
 
 def _storage_command(settings: Settings, args: argparse.Namespace) -> int:
-    import anyio
+    import json
 
+    import anyio
+    from opentelemetry.trace import NoOpTracerProvider
+
+    from server.storage import Storage
     from server.store import StoreError
     from server.telemetry.tracing import setup_telemetry
     from server.traces import TraceLookupError, TraceService
+    from server.workflows.runs import RunView, WorkflowRunError
+    from server.workflows.service import WorkflowService
 
     telemetry = setup_telemetry(settings.db_path, install_global=False)
-    service = TraceService(telemetry)
+    storage = Storage(settings.db_path)
+    traces = TraceService(telemetry, storage)
+    workflows = WorkflowService(storage, NoOpTracerProvider().get_tracer("cli"))
 
     def run(work: Callable[[], Awaitable[T]]) -> T:
         async def wrapped() -> T:
             try:
                 return await work()
             finally:
-                await service.close()
+                await storage.close()
 
         return anyio.run(wrapped)
 
+    def show(view: RunView) -> None:
+        sys.stdout.write(f"run {view.run_id}  {view.workflow_id}  {view.status}\n")
+        for item in view.steps:
+            timing = f"{item.duration_ms:9.2f} ms" if item.duration_ms is not None else " " * 12
+            sys.stdout.write(f"  {item.path:36} {item.status:10} {timing}  attempts {item.attempts}\n")
+        if view.status == "suspended":
+            sys.stdout.write(f"waiting for: {json.dumps(view.question)}\nresume schema: {json.dumps(view.resume_schema)}\n")
+        if view.error:
+            sys.stdout.write(f"error: {view.error}\n")
+
     try:
         if args.command == "traces":
-            listing = run(lambda: service.list(tool_name=args.tool, status=args.status, limit=args.limit))
+            listing = run(lambda: traces.list(tool_name=args.tool, status=args.status, limit=args.limit))
             if listing.tracing.status != "ok":
                 sys.stderr.write(f"archwright: tracing {listing.tracing.status}: {listing.tracing.detail}\n")
                 return 2
@@ -143,15 +174,33 @@ def _storage_command(settings: Settings, args: argparse.Namespace) -> int:
                 sys.stderr.write(f"archwright: no traces in {settings.db_path}\n")
             return 0
         if args.command == "trace":
-            detail = run(lambda: service.get(args.trace_id))
-            sys.stdout.write(detail.waterfall + "\n")
+            sys.stdout.write(run(lambda: traces.get(args.trace_id)).waterfall + "\n")
+            return 0
+        if args.command == "runs":
+            async def listing_runs() -> list[RunView]:
+                return await (await workflows.engine()).list(workflow_id=args.workflow, status=args.status,
+                                                             limit=args.limit)
+            for view in run(listing_runs):
+                sys.stdout.write(f"{view.run_id}  {view.workflow_id:24}  {view.status}\n")
+            return 0
+        if args.command == "run":
+            async def one_run() -> RunView:
+                return await (await workflows.engine()).get(args.run_id)
+            show(run(one_run))
+            return 0
+        if args.command == "resume":
+            data = json.loads(args.data)
+
+            async def resumed() -> RunView:
+                return await (await workflows.engine()).resume(args.run_id, data)
+            show(run(resumed))
             return 0
         seconds = parse_age(args.older_than)
-        counts = run(lambda: service.prune(seconds))
+        counts = run(lambda: traces.prune(seconds))
         sys.stdout.write(f"pruned {counts['traces']} traces ({counts['spans']} spans) and {counts['workflow_runs']} "
                          f"finished runs older than {args.older_than} from {settings.db_path}; space reclaimed\n")
         return 0
-    except (TraceLookupError, StoreError, ValueError) as error:
+    except (TraceLookupError, StoreError, WorkflowRunError, ValueError) as error:
         sys.stderr.write(f"archwright: {error}\n")
         return 2
     finally:

@@ -14,14 +14,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 BUSY_TIMEOUT_MS = 5_000
+T = TypeVar("T")
 
 # (version, what it adds, statements). Append only: a released migration never changes.
 MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
@@ -175,8 +176,28 @@ def schema_version(connection: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
+def _retrying(action: Callable[[], T], *, budget_s: float = BUSY_TIMEOUT_MS / 1000) -> T:
+    """Retry `action` while another process holds the lock. SQLite answers some lock conflicts
+    (switching journal mode while another process opens a fresh file) without waiting for its
+    busy timeout, so the wait happens here."""
+    deadline = time.monotonic() + budget_s
+    delay = 0.005
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
     """Apply every migration above the file's version up to `target`; return the new version."""
+    return _retrying(lambda: _migrate(connection, target))
+
+
+def _migrate(connection: sqlite3.Connection, target: int) -> int:
     try:
         current = schema_version(connection)
     except sqlite3.DatabaseError as error:

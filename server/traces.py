@@ -13,6 +13,7 @@ from typing import Any, Literal
 import anyio
 from pydantic import BaseModel, Field
 
+from server.storage import Storage
 from server.store import SpanRow, Store, StoreError, TraceSummary
 from server.telemetry.tracing import Telemetry
 
@@ -130,33 +131,28 @@ def render_waterfall(trace_id: str, roots: list[SpanNode]) -> str:
 
 
 class TraceService:
-    """Trace reads over the process's telemetry; opens the store on first use."""
+    """Trace reads over the process's telemetry and storage."""
 
-    def __init__(self, telemetry: Telemetry | None) -> None:
+    def __init__(self, telemetry: Telemetry | None, storage: Storage) -> None:
         self._telemetry = telemetry
-        self._store: Store | None = None
-        self._open_error: str | None = None
-        self._lock = anyio.Lock()
+        self._storage = storage
+        self._read_error: str | None = None
 
     def status(self) -> TracingStatus:
         if self._telemetry is None:
             return TracingStatus(status="disabled", detail="tracing is not configured in this process")
-        reason = self._telemetry.health.degraded or self._open_error
+        reason = self._telemetry.health.degraded or self._storage.error or self._read_error
         return TracingStatus(status="degraded" if reason else "ok", detail=reason, database=self._telemetry.db_path)
 
     async def _open(self) -> Store | None:
         if self._telemetry is None:
             return None
-        async with self._lock:
-            if self._store is None:
-                try:
-                    self._store = await Store.open(self._telemetry.db_path)
-                    self._open_error = None
-                except StoreError as error:
-                    self._open_error = str(error)
-                    return None
+        try:
+            store = await self._storage.store()
+        except StoreError:
+            return None
         await anyio.to_thread.run_sync(self._telemetry.flush)
-        return self._store
+        return store
 
     async def list(self, *, tool_name: str | None = None, status: str | None = None, limit: int = 20,
                    cursor: str | None = None) -> TraceList:
@@ -171,7 +167,7 @@ class TraceService:
         try:
             rows = await store.list_traces(tool_name=tool_name, status=status, limit=limit, before_ns=before)
         except Exception as error:  # noqa: BLE001 - a broken file degrades reads, it does not crash the server
-            self._open_error = f"cannot read traces: {error}"
+            self._read_error = f"cannot read traces: {error}"
             return TraceList(traces=[], next_cursor=None, tracing=self.status())
         items = [self._item(row) for row in rows]
         next_cursor = str(rows[-1].start_ns) if len(rows) == limit else None
@@ -207,12 +203,5 @@ class TraceService:
         )
 
     async def prune(self, older_than_seconds: float) -> dict[str, int]:
-        store = await self._open()
-        if store is None:
-            raise StoreError(self.status().detail or "tracing is disabled")
-        return await store.prune(older_than_seconds)
+        return await (await self._storage.store()).prune(older_than_seconds)
 
-    async def close(self) -> None:
-        if self._store is not None:
-            await self._store.close()
-            self._store = None

@@ -24,10 +24,16 @@ async def _call(name: str, arguments: dict[str, Any]):
 async def test_tools_are_listed_with_descriptions_schemas_and_annotations() -> None:
     async with Client(build_server()) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert set(tools) == ADVISOR_TOOLS | {"list_traces", "get_trace"}
+    assert set(tools) == ADVISOR_TOOLS | {"list_traces", "get_trace", "generate_report", "run_workflow",
+                                          "resume_workflow", "get_workflow_run", "list_workflow_runs",
+                                          "cancel_workflow_run"}
     for tool in tools.values():
-        assert tool.annotations is not None and tool.annotations.read_only_hint is True
-        assert tool.output_schema and tool.input_schema["properties"]
+        assert tool.annotations is not None and tool.annotations.open_world_hint is False
+        assert tool.output_schema and tool.input_schema["properties"] and tool.description
+    for name in ("list_traces", "get_trace", "get_workflow_run", "list_workflow_runs"):
+        assert tools[name].annotations.read_only_hint is True
+    for name in ("generate_report", "run_workflow", "resume_workflow", "cancel_workflow_run"):
+        assert tools[name].annotations.read_only_hint is False
     for tool in (tools[name] for name in ADVISOR_TOOLS):
         assert tool.description and len(tool.description) > 100
         assert tool.output_schema and tool.output_schema.get("type") == "object"
