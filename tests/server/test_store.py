@@ -213,3 +213,54 @@ def test_a_lock_held_past_the_timeout_degrades_once_then_recovers(tmp_path: Path
     assert health.degraded is None
     assert rows_total(str(db), "spans") == 1
     exporter.shutdown()
+
+
+def test_prune_removes_old_finished_runs_with_their_steps_and_keeps_suspended_ones(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    SpanWriter(str(db)).close()
+    old = time.time_ns() - 40 * 86_400 * 10**9
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA foreign_keys = ON")
+    for run_id, status in (("a" * 32, "success"), ("b" * 32, "failed"), ("c" * 32, "suspended")):
+        connection.execute("INSERT INTO workflow_runs (run_id, workflow_id, status, input, created_ns, updated_ns) "
+                           "VALUES (?, 'w', ?, '{}', ?, ?)", (run_id, status, old, old))
+        connection.execute("INSERT INTO step_snapshots (run_id, step_path, status, start_ns) VALUES (?, 's', 'success', ?)",
+                           (run_id, old))
+    connection.commit()
+    connection.close()
+    done = subprocess.run([str(EXECUTABLE), "--db", str(db), "prune", "--older-than", "30d"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "and 2 finished runs" in done.stdout
+    assert rows_total(str(db), "workflow_runs") == 1
+    assert rows_total(str(db), "step_snapshots") == 1, "snapshots of pruned runs go with them"
+
+
+def test_cli_shows_and_resumes_workflow_runs(tmp_path: Path) -> None:
+    db = tmp_path / "cli-runs.db"
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+         "params": {"name": "generate_report", "arguments": {"requirement": "An app."}}},
+    ]
+    process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdin and process.stdout
+    process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+    process.stdin.flush()
+    answers = [json.loads(process.stdout.readline()) for _ in range(2)]
+    process.communicate(timeout=30)
+    run_id = answers[1]["result"]["structuredContent"]["run_id"]
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(EXECUTABLE), "--db", str(db), *args], capture_output=True, text=True, timeout=60)
+
+    assert run_id in cli("runs").stdout
+    shown = cli("run", run_id)
+    assert "suspended" in shown.stdout and "What kind of app" in shown.stdout
+    bad = cli("resume", run_id, "--data", '{"wrong": 1}')
+    assert bad.returncode == 2 and "answers" in bad.stderr
+    resumed = cli("resume", run_id, "--data", json.dumps({"answers": "A booking app for a gym, 500 members."}))
+    assert resumed.returncode == 0 and "success" in resumed.stdout and "summarize" in resumed.stdout
