@@ -90,12 +90,20 @@ class Step:
     backoff_s: float = 0.05
     timeout_s: float | None = None
     description: str = ""
+    thread: bool = False
+
+    @property
+    def in_thread(self) -> bool:
+        """Sync steps run in a worker thread when asked to, or when a timeout must be able to abandon them."""
+        return self.thread or self.timeout_s is not None
 
 
 def step(
-    id: str | None = None, *, retries: int = 0, backoff_s: float = 0.05, timeout_s: float | None = None
+    id: str | None = None, *, retries: int = 0, backoff_s: float = 0.05, timeout_s: float | None = None,
+    thread: bool = False,
 ) -> Callable[[StepFn], Step]:
-    """Make a Step from `fn(input: In, ctx: StepContext) -> Out`, reading the models from its hints."""
+    """Make a Step from `fn(input: In, ctx: StepContext) -> Out`, reading the models from its hints.
+    A sync function runs on the event loop unless `thread=True` (use it for blocking work)."""
 
     def build(fn: StepFn) -> Step:
         hints = get_type_hints(fn)
@@ -103,7 +111,7 @@ def step(
         if not parameters or parameters[0] not in hints or "return" not in hints:
             raise WorkflowBuildError(f"step {fn.__name__}: annotate the input parameter and the return type")
         return Step(id or fn.__name__, fn, hints[parameters[0]], hints["return"], retries, backoff_s, timeout_s,
-                    (inspect.getdoc(fn) or "").split("\n")[0])
+                    (inspect.getdoc(fn) or "").split("\n")[0], thread)
 
     return build
 
@@ -180,10 +188,15 @@ class Node:
     max_iterations: int = 0
 
 
-def _async_call(fn: Callable[..., Any], *args: Any) -> Awaitable[Any]:
+async def _async_call(fn: Callable[..., Any], *args: Any, thread: bool = False) -> Any:
+    """Await an async function; call a sync one inline (the advisor's steps take milliseconds), or in
+    a worker thread when `thread` is set (a slow or blocking step, or one with a timeout, which can
+    then be abandoned)."""
     if inspect.iscoroutinefunction(fn):
-        return fn(*args)  # type: ignore[no-any-return]
-    return anyio.to_thread.run_sync(lambda: fn(*args), abandon_on_cancel=True)
+        return await fn(*args)
+    if thread:
+        return await anyio.to_thread.run_sync(lambda: fn(*args), abandon_on_cancel=True)
+    return fn(*args)
 
 
 class Workflow:
@@ -303,6 +316,45 @@ class Workflow:
         return "\n".join(lines) + "\n"
 
 
+def _deciding(group: BaseExceptionGroup) -> BaseException:
+    """The exception that decides a run's fate among a task group's: a cancellation, then a
+    suspension, then a failure (task groups wrap even a single exception in a group)."""
+    leaves: list[BaseException] = []
+
+    def walk(error: BaseException) -> None:
+        if isinstance(error, BaseExceptionGroup):
+            for inner in error.exceptions:
+                walk(inner)
+        else:
+            leaves.append(error)
+
+    walk(group)
+    for kind in (RunCanceled, Suspend, StepFailed):
+        for leaf in leaves:
+            if isinstance(leaf, kind):
+                return leaf
+    return leaves[0]
+
+
+async def together(*jobs: Callable[[], Awaitable[None]], limit: int | None = None) -> None:
+    """Run jobs concurrently (at most `limit` at once); re-raise the deciding exception unwrapped."""
+    limiter = anyio.CapacityLimiter(limit) if limit else None
+
+    async def guarded(job: Callable[[], Awaitable[None]]) -> None:
+        if limiter is None:
+            await job()
+            return
+        async with limiter:
+            await job()
+
+    try:
+        async with anyio.create_task_group() as group:
+            for job in jobs:
+                group.start_soon(guarded, job)
+    except BaseExceptionGroup as errors:
+        raise _deciding(errors) from None
+
+
 async def run_node(node: Node, value: Any, prefix: str, execute_step: Callable[[Step, Any, str], Awaitable[Any]],
                    context: Callable[[str], StepContext]) -> Any:
     """Evaluate one node; `execute_step` runs (or restores) a single step at a path."""
@@ -316,12 +368,12 @@ async def run_node(node: Node, value: Any, prefix: str, execute_step: Callable[[
     if node.kind == "parallel":
         results: dict[str, Any] = {}
 
-        async def one(child: Node) -> None:
-            results[child.id] = await run_node(child, value, f"{path}/", execute_step, context)
+        def branch(child: Node) -> Callable[[], Awaitable[None]]:
+            async def job() -> None:
+                results[child.id] = await run_node(child, value, f"{path}/", execute_step, context)
+            return job
 
-        async with anyio.create_task_group() as group:
-            for child in node.children:
-                group.start_soon(one, child)
+        await together(*(branch(child) for child in node.children))
         return node.output_type(**{c.id: results[c.id] for c in node.children})
     if node.kind == "branch":
         for condition, child in zip(node.conditions, node.children, strict=True):
@@ -338,15 +390,13 @@ async def run_node(node: Node, value: Any, prefix: str, execute_step: Callable[[
         raise StepFailed(path, RuntimeError(f"did not finish within {node.max_iterations} iterations"))
     if node.kind == "foreach":
         outputs: list[Any] = [None] * len(value)
-        limiter = anyio.CapacityLimiter(node.concurrency)
 
-        async def item(index: int, element: Any) -> None:
-            async with limiter:
+        def item(index: int, element: Any) -> Callable[[], Awaitable[None]]:
+            async def job() -> None:
                 outputs[index] = await run_node(node.children[0], element, f"{path}/{index}/", execute_step, context)
+            return job
 
-        async with anyio.create_task_group() as group:
-            for index, element in enumerate(value):
-                group.start_soon(item, index, element)
+        await together(*(item(i, e) for i, e in enumerate(value)), limit=node.concurrency)
         return outputs
     raise WorkflowBuildError(f"unknown node kind {node.kind!r}")
 

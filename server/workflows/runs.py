@@ -7,6 +7,7 @@ process left `running` when it died are marked `interrupted` at start-up and can
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -20,7 +21,7 @@ from opentelemetry import trace
 from opentelemetry.trace import StatusCode
 from pydantic import BaseModel, Field, ValidationError
 
-from server.store import RunRecord, RunStore, StepRecord
+from server.store import Encoded, RunRecord, RunStore, StepRecord
 from server.workflows.engine import (
     RunCanceled,
     Step,
@@ -31,12 +32,14 @@ from server.workflows.engine import (
     _async_call,
     backoff,
     coerce,
+    together,
     run_node,
     step_count,
 )
 
 logger = logging.getLogger("archwright.workflows")
 RUN_ID_LENGTH = 32
+CANCEL_POLL_S = 0.2
 Progress = Callable[[int, int, str], Awaitable[None]]
 
 
@@ -69,10 +72,17 @@ class RunView(BaseModel):
     uri: str
 
 
+def _resolved(value: Any, steps: dict[str, StepRecord]) -> Any:
+    """A stored value, with a reference to another step's output replaced by that output."""
+    if isinstance(value, dict) and set(value) == {"$output_of"} and value["$output_of"] in steps:
+        return steps[value["$output_of"]].output
+    return value
+
+
 def _view(record: RunRecord, steps: dict[str, StepRecord]) -> RunView:
     return RunView(
         run_id=record.run_id, workflow_id=record.workflow_id, status=record.status,  # type: ignore[arg-type]
-        output=record.output, error=record.error, suspended_step=record.suspended_step,
+        output=_resolved(record.output, steps), error=record.error, suspended_step=record.suspended_step,
         question=record.suspend_payload, resume_schema=record.resume_schema, trace_id=record.trace_id,
         steps=[StepView(path=s.step_path, status=s.status, attempts=s.attempts, output=s.output, error=s.error,
                         duration_ms=round((s.end_ns - s.start_ns) / 1e6, 3) if s.end_ns else None)
@@ -170,7 +180,8 @@ class Engine:
     async def list(self, *, workflow_id: str | None = None, status: str | None = None, limit: int = 20) -> list[RunView]:
         if workflow_id:
             self.workflow(workflow_id)
-        return [_view(r, {}) for r in await self._runs.list_runs(workflow_id=workflow_id, status=status, limit=limit)]
+        runs = await self._runs.list_runs(workflow_id=workflow_id, status=status, limit=limit)
+        return [_view(r, {}).model_copy(update={"output": None}) for r in runs]  # get() shows a run in full
 
     async def _record(self, run_id: str) -> RunRecord:
         check_run_id(run_id)
@@ -182,7 +193,9 @@ class Engine:
     async def _execute(self, workflow: Workflow, run_id: str, initial: BaseModel, resume_data: Any,
                        progress: Progress | None) -> RunView:
         snapshots = await self._runs.steps(run_id)
+        records: dict[str, StepRecord] = dict(snapshots)  # what the run has stored, kept in memory for the result
         results: dict[str, Any] = {}
+        produced_by: dict[int, str] = {}  # id(output object) -> the step path that produced it
         total = step_count(workflow.nodes)
         done = [0]
 
@@ -195,13 +208,13 @@ class Engine:
                 output = coerce(snapshot.output, step.output_type)
                 results[step.id] = output
                 return output
-            current = await self._runs.get_run(run_id)
-            if current is not None and current.status == "canceled":
-                raise RunCanceled(run_id)
             resume = None
             if snapshot is not None and snapshot.status == "suspended" and resume_data is not None:
                 resume = resume_data
-            output = await self._attempts(step, value, path, run_id, results, resume)
+            source = produced_by.get(id(value))
+            stored_input = {"$output_of": source} if source else _dump(value)
+            output = await self._attempts(step, value, stored_input, path, run_id, results, resume, records)
+            produced_by[id(output)] = path
             results[step.id] = output
             done[0] += 1
             if progress is not None:
@@ -213,37 +226,93 @@ class Engine:
             attributes={"archwright.workflow_id": workflow.id, "archwright.run_id": run_id,
                         "archwright.resumed": bool(snapshots)},
         ) as span:
-            await self._runs.update_run(run_id, trace_id=format(span.get_span_context().trace_id, "032x"))
-            value: Any = initial
+            if span.get_span_context().is_valid:
+                await self._runs.update_run(run_id, trace_id=format(span.get_span_context().trace_id, "032x"))
+            outcome: dict[str, Any] = {}
+            result: dict[str, Any] = {"status": "running"}
+
+            async def work() -> None:
+                value: Any = initial
+                for node in workflow.nodes:
+                    value = await run_node(node, value, "", execute_step, context)
+                outcome["value"] = value
+
             try:
                 with anyio.CancelScope() as scope:
                     self._cancel[run_id] = scope
-                    for node in workflow.nodes:
-                        value = await run_node(node, value, "", execute_step, context)
+                    await self._watched(run_id, scope, work)
                 if scope.cancelled_caught:
                     raise RunCanceled(run_id)
             except Suspend as suspension:
-                span.set_attribute("archwright.run.status", "suspended")
-                await self._runs.update_run(run_id, status="suspended", suspended_step=suspension.path,
-                                            suspend_payload=suspension.payload,
-                                            resume_schema=suspension.resume_model.model_json_schema())
+                schema = suspension.resume_model.model_json_schema()
+                result.update(status="suspended", suspended_step=suspension.path, question=suspension.payload,
+                              resume_schema=schema)
+                applied = await self._runs.update_run(run_id, only_if_running=True, status="suspended",
+                                                      suspended_step=suspension.path, suspend_payload=suspension.payload,
+                                                      resume_schema=schema)
             except RunCanceled:
-                span.set_attribute("archwright.run.status", "canceled")
-                await self._runs.update_run(run_id, status="canceled", error="canceled on request")
+                result.update(status="canceled", error="canceled on request")
+                applied = await self._runs.update_run(run_id, status="canceled", error="canceled on request")
             except StepFailed as failure:
                 span.set_status(StatusCode.ERROR, str(failure))
-                await self._runs.update_run(run_id, status="failed", error=str(failure))
+                result.update(status="failed", error=str(failure))
+                applied = await self._runs.update_run(run_id, only_if_running=True, status="failed", error=str(failure))
             else:
-                span.set_attribute("archwright.run.status", "success")
-                output = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-                await self._runs.update_run(run_id, status="success", output=output, error=None,
-                                            suspended_step=None, suspend_payload=None, resume_schema=None)
+                value = outcome["value"]
+                # The final value is usually the last step's stored output: reference it, don't write it twice.
+                source = produced_by.get(id(value))
+                stored = records[source].output if source else _dump(value)
+                result.update(status="success", output=json.loads(stored) if isinstance(stored, Encoded) else stored)
+                applied = await self._runs.update_run(
+                    run_id, only_if_running=True, status="success", output={"$output_of": source} if source else
+                    _dump(value), error=None, suspended_step=None, suspend_payload=None, resume_schema=None)
             finally:
                 self._cancel.pop(run_id, None)
-        return await self.get(run_id)
+            if not applied:  # canceled from elsewhere while it finished: the stored status stands
+                result = {"status": "canceled", "error": "canceled on request"}
+            span.set_attribute("archwright.run.status", result["status"])
+            trace_id = format(span.get_span_context().trace_id, "032x")
+        return RunView(
+            run_id=run_id, workflow_id=workflow.id, trace_id=trace_id, uri=f"archwright://runs/{run_id}",
+            steps=[StepView(path=r.step_path, status=r.status, attempts=r.attempts, error=r.error,
+                            duration_ms=round((r.end_ns - r.start_ns) / 1e6, 3) if r.end_ns else None)
+                   for r in records.values()],
+            **result,
+        )
 
-    async def _attempts(self, step: Step, value: Any, path: str, run_id: str, results: dict[str, Any],
-                        resume: Any) -> Any:
+    async def _save(self, run_id: str, records: dict[str, StepRecord], record: StepRecord) -> None:
+        await self._runs.save_step(run_id, record)
+        records[record.step_path] = record
+
+    async def _watched(self, run_id: str, scope: anyio.CancelScope, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work`, polling the stored status so a cancel from another process stops it too
+        (in this process, cancel() cancels the scope directly)."""
+        finished = anyio.Event()
+
+        async def main() -> None:
+            try:
+                await work()
+            finally:
+                finished.set()
+
+        async def watch() -> None:
+            while not finished.is_set():
+                with anyio.move_on_after(CANCEL_POLL_S):
+                    await finished.wait()
+                if finished.is_set():
+                    return
+                record = await self._runs.get_run(run_id)
+                if record is not None and record.status == "canceled":
+                    scope.cancel()
+                    return
+
+        await together(main, watch)
+
+    async def _attempts(self, step: Step, value: Any, stored_input: Any, path: str, run_id: str,
+                        results: dict[str, Any], resume: Any, records: dict[str, StepRecord]) -> Any:
+        """Run a step with its retries and timeout and store the outcome. `stored_input` is what the
+        snapshot records as input: a reference ({"$output_of": path}) when the input is another
+        step's output, which is stored already, so large models are not written twice."""
         started = time.time_ns()
         for attempt in range(1, step.retries + 2):
             ctx = StepContext(run_id, path, attempt, resume, results)
@@ -252,14 +321,14 @@ class Engine:
                 try:
                     if step.timeout_s is not None:
                         with anyio.fail_after(step.timeout_s):
-                            output = await _async_call(step.fn, value, ctx)
+                            output = await _async_call(step.fn, value, ctx, thread=step.in_thread)
                     else:
-                        output = await _async_call(step.fn, value, ctx)
+                        output = await _async_call(step.fn, value, ctx, thread=step.in_thread)
                     output = coerce(output, step.output_type)
                 except Suspend as suspension:
                     suspension.path = path
-                    await self._runs.save_step(run_id, StepRecord(path, "suspended", _dump(value), None, None,
-                                                                  attempt, started, time.time_ns()))
+                    await self._save(run_id, records, StepRecord(path, "suspended", stored_input, None, None,
+                                                                 attempt, started, time.time_ns()))
                     raise
                 except (anyio.get_cancelled_exc_class(), RunCanceled):
                     raise
@@ -269,18 +338,19 @@ class Engine:
                     if attempt <= step.retries:
                         await anyio.sleep(backoff(step, attempt))
                         continue
-                    await self._runs.save_step(run_id, StepRecord(path, "failed", _dump(value), None, message,
-                                                                  attempt, started, time.time_ns()))
+                    await self._save(run_id, records, StepRecord(path, "failed", stored_input, None, message,
+                                                                 attempt, started, time.time_ns()))
                     raise StepFailed(path, error) from error
-                await self._runs.save_step(run_id, StepRecord(path, "success", _dump(value), _dump(output), None,
-                                                              attempt, started, time.time_ns()))
+                await self._save(run_id, records, StepRecord(path, "success", stored_input, _dump(output), None,
+                                                             attempt, started, time.time_ns()))
                 return output
         raise AssertionError("unreachable")
 
 
 def _dump(value: Any) -> Any:
+    """JSON for storage, serialised by pydantic's Rust core where the value is a model."""
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
+        return Encoded(value.model_dump_json())
+    if isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
+        return Encoded("[" + ",".join(v.model_dump_json() for v in value) + "]")
     return value

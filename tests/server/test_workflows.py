@@ -245,3 +245,51 @@ async def test_bad_requests_name_what_was_expected(tmp_path: Path) -> None:
     with pytest.raises(WorkflowRunError, match="No run with id"):
         await engine.get("0" * 32)
     await store.close()
+
+
+async def test_a_failing_or_suspending_parallel_branch_settles_the_run(tmp_path: Path) -> None:
+    @step()
+    def boom(n: Number, ctx: StepContext) -> Number:
+        raise RuntimeError("branch broke")
+
+    failing = Workflow("failing", Number).parallel(double, boom, id="fan").commit()
+    asking = Workflow("asking", Number).parallel(double, ask, id="fan").commit()
+    each = Workflow("each", Numbers).map(lambda ns, ctx: [Number(value=v) for v in ns.values], list[Number],
+                                         id="split", input_type=Numbers).foreach(boom).commit()
+    engine, store = await _engine(tmp_path, failing, asking, each)
+    failed = await engine.start("failing", {"value": 1})
+    assert failed.status == "failed" and "branch broke" in (failed.error or "")
+    suspended = await engine.start("asking", {"value": 1})
+    assert suspended.status == "suspended" and suspended.suspended_step == "fan/ask"
+    resumed = await engine.resume(suspended.run_id, {"answer": 1})
+    assert resumed.status == "success" and resumed.output == {"double": {"value": 2}, "ask": {"value": 2}}
+    assert (await engine.start("each", {"values": [1, 2]})).status == "failed"
+    await store.close()
+
+
+async def test_a_cancel_from_another_engine_on_the_same_file_stops_the_run(tmp_path: Path) -> None:
+    started = anyio.Event()
+
+    @step()
+    async def wait(n: Number, ctx: StepContext) -> Number:
+        started.set()
+        await anyio.sleep(10)
+        return n
+
+    flow = Workflow("wait", Number).then(wait).commit()
+    engine, store = await _engine(tmp_path, flow)
+    other, other_store = await _engine(tmp_path, flow)  # its own connection and scopes, like another process
+    outcome: dict[str, object] = {}
+
+    async def run() -> None:
+        outcome["run"] = await engine.start("wait", {"value": 1})
+
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as group:
+            group.start_soon(run)
+            await started.wait()
+            running = await other.list(status="running")
+            await other.cancel(running[0].run_id)
+    assert outcome["run"].status == "canceled"  # type: ignore[attr-defined]
+    await store.close()
+    await other_store.close()

@@ -43,7 +43,7 @@ def first(n: N, ctx: StepContext) -> N:
     return N(value=n.value + 1)
 
 
-@step()
+@step(thread=True)
 def slow(n: N, ctx: StepContext) -> N:
     log("slow-start")
     if os.environ.get("HANG"):
