@@ -322,19 +322,21 @@ class Store:
         try:
             connection = await aiosqlite.connect(path, uri=path.startswith("file:"), isolation_level=None,
                                                  timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot open the database at {path}: {error}") from error
+        try:  # every failure from here on closes the connection: its worker thread would outlive us
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await connection.execute("PRAGMA foreign_keys = ON")
             # WAL with synchronous=NORMAL: durable across application crashes, one fsync per
             # checkpoint instead of one per commit (a step snapshot is a commit).
             await connection.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"cannot open the database at {path}: {error}") from error
-        try:
             # Migrate only once this connection is open: a shared in-memory database lives exactly as
             # long as its last connection, so migrating on a connection closed first would be lost.
             await anyio.to_thread.run_sync(prepare, path)
-        except BaseException:
+        except BaseException as error:
             await connection.close()
+            if isinstance(error, sqlite3.DatabaseError):
+                raise StoreError(f"cannot open the database at {path}: {error}") from error
             raise
         return cls(connection, path)
 

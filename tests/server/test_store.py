@@ -264,3 +264,23 @@ def test_cli_shows_and_resumes_workflow_runs(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "answers" in bad.stderr
     resumed = cli("resume", run_id, "--data", json.dumps({"answers": "A booking app for a gym, 500 members."}))
     assert resumed.returncode == 0 and "success" in resumed.stdout and "summarize" in resumed.stdout
+
+
+def test_a_failed_open_leaks_no_connection_thread(tmp_path: Path) -> None:
+    import threading
+
+    import anyio
+
+    from server.store import Store
+
+    db = tmp_path / "corrupt.db"
+    db.write_bytes(b"not sqlite at all" * 300)
+
+    async def attempts() -> None:
+        for _ in range(5):
+            with pytest.raises(StoreError):
+                await Store.open(str(db))
+
+    before = threading.active_count()
+    anyio.run(attempts)
+    assert threading.active_count() <= before, "each failed open must close its aiosqlite worker"
