@@ -79,3 +79,9 @@ def test_hostile_labels_cannot_break_a_diagram() -> None:
 
     collect()
     _assert_all_parse(diagrams)
+
+
+def test_the_workflow_graph_diagrams_parse() -> None:
+    from server.workflows.service import registered_workflows
+
+    _assert_all_parse([workflow.mermaid() for workflow in registered_workflows().values()])
