@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any, Literal, TypeVar
@@ -59,6 +59,7 @@ AnalysisArg = Annotated[
 CloudArg = Annotated[Cloud, Field(description="Cloud provider: aws (default), gcp or azure.")]
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def package_version() -> str:
@@ -373,16 +374,29 @@ def _previewed(run: RunView) -> RunView:
     return run.model_copy(update={"steps": steps, "output": output})
 
 
+async def _run_request(work: Awaitable[T]) -> T:
+    """Await a run operation; a request that cannot be met becomes a tool error with its reason."""
+    try:
+        return await work
+    except WorkflowRunError as error:
+        raise ToolError(str(error)) from None
+
+
+def _progress_to(ctx: Context) -> Callable[[int, int, str], Awaitable[None]]:
+    """Report each finished step to the client (a no-op when it did not ask for progress)."""
+    async def progress(done: int, total: int, path: str) -> None:
+        await ctx.report_progress(done, total, f"finished {path}")
+
+    return progress
+
+
 def _register_workflow_tools(server: MCPServer, service: WorkflowService, advisor: TracedAdvisor, linked: bool) -> None:
     mutating = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
                                open_world_hint=False)
     reading = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
     async def engine() -> Engine:
-        try:
-            return await service.engine()
-        except WorkflowRunError as error:
-            raise ToolError(str(error)) from None
+        return await _run_request(service.engine())
 
     def report_result(run: RunView) -> ReportResult:
         summary = (run.output or {}).get("summary") if run.status == "success" else None
@@ -419,10 +433,7 @@ def _register_workflow_tools(server: MCPServer, service: WorkflowService, adviso
         except RequirementError as error:
             raise ToolError(str(error)) from None
         runner = await engine()
-
-        async def progress(done: int, total: int, path: str) -> None:
-            await ctx.report_progress(done, total, f"finished {path}")
-
+        progress = _progress_to(ctx)
         with advisor.tool_span("generate_report"):
             run = await runner.start("architecture_report", {"requirement": text, "cloud": cloud,
                                                              "styles": styles or list(STYLES), "thread_id": thread_id},
@@ -443,15 +454,7 @@ def _register_workflow_tools(server: MCPServer, service: WorkflowService, adviso
         workflow_id: Annotated[str, Field(description="A workflow id from archwright://workflows.")],
         input: Annotated[dict[str, Any], Field(description="Input matching the workflow's input schema.")],
     ) -> Annotated[CallToolResult, RunView]:
-        runner = await engine()
-
-        async def progress(done: int, total: int, path: str) -> None:
-            await ctx.report_progress(done, total, f"finished {path}")
-
-        try:
-            run = await runner.start(workflow_id, input, progress=progress)
-        except WorkflowRunError as error:
-            raise ToolError(str(error)) from None
+        run = await _run_request((await engine()).start(workflow_id, input, progress=_progress_to(ctx)))
         return _result(_previewed(run), _run_text(run))
 
     @server.tool(name="resume_workflow", title="Resume a suspended or interrupted run", annotations=mutating,
@@ -463,15 +466,7 @@ def _register_workflow_tools(server: MCPServer, service: WorkflowService, adviso
         run_id: Annotated[str, Field(description="32 lowercase hex characters.")],
         data: Annotated[dict[str, Any] | None, Field(description="Resume data matching the run's resume_schema.")] = None,
     ) -> Annotated[CallToolResult, RunView]:
-        runner = await engine()
-
-        async def progress(done: int, total: int, path: str) -> None:
-            await ctx.report_progress(done, total, f"finished {path}")
-
-        try:
-            run = await runner.resume(run_id, data or {}, progress=progress)
-        except WorkflowRunError as error:
-            raise ToolError(str(error)) from None
+        run = await _run_request((await engine()).resume(run_id, data or {}, progress=_progress_to(ctx)))
         return _result(_previewed(run), _run_text(run))
 
     @server.tool(name="get_workflow_run", title="Show a workflow run", annotations=reading, description=(
@@ -480,10 +475,7 @@ def _register_workflow_tools(server: MCPServer, service: WorkflowService, adviso
     async def get_workflow_run(
         run_id: Annotated[str, Field(description="32 lowercase hex characters.")],
     ) -> Annotated[CallToolResult, RunView]:
-        try:
-            run = await (await engine()).get(run_id)
-        except WorkflowRunError as error:
-            raise ToolError(str(error)) from None
+        run = await _run_request((await engine()).get(run_id))
         return _result(_previewed(run), _run_text(run))
 
     @server.tool(name="list_workflow_runs", title="List workflow runs", annotations=reading, description=(
@@ -495,10 +487,7 @@ def _register_workflow_tools(server: MCPServer, service: WorkflowService, adviso
                                   "interrupted"] | None, Field(description="Only runs in this status.")] = None,
         limit: Annotated[int, Field(ge=1, le=100, description="How many (1-100, default 20).")] = 20,
     ) -> Annotated[CallToolResult, RunSummary]:
-        try:
-            runs = await (await engine()).list(workflow_id=workflow_id, status=status, limit=limit)
-        except WorkflowRunError as error:
-            raise ToolError(str(error)) from None
+        runs = await _run_request((await engine()).list(workflow_id=workflow_id, status=status, limit=limit))
         text = "\n".join(f"{r.run_id}  {r.workflow_id}  {r.status}" for r in runs) or "no runs"
         return _result(RunSummary(runs=runs), text)
 
@@ -507,10 +496,7 @@ def _register_workflow_tools(server: MCPServer, service: WorkflowService, adviso
     async def cancel_workflow_run(
         run_id: Annotated[str, Field(description="32 lowercase hex characters.")],
     ) -> Annotated[CallToolResult, RunView]:
-        try:
-            run = await (await engine()).cancel(run_id)
-        except WorkflowRunError as error:
-            raise ToolError(str(error)) from None
+        run = await _run_request((await engine()).cancel(run_id))
         return _result(_previewed(run), _run_text(run))
 
     @server.resource("archwright://workflows", name="workflows", mime_type="application/json",

@@ -58,3 +58,18 @@ def telemetry(tmp_path_factory: pytest.TempPathFactory):
     handle.memory = memory  # type: ignore[attr-defined]
     yield handle
     handle.shutdown()
+
+
+@pytest.fixture
+def handshake():
+    """The JSON-RPC a handshake-era client sends to call one tool: initialize, initialized, the call (id 2)."""
+
+    def messages(tool: str, arguments: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}},
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": tool, "arguments": arguments}},
+        ]
+
+    return messages

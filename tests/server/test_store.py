@@ -113,15 +113,9 @@ def test_two_processes_write_to_one_file_at_once(tmp_path: Path) -> None:
     assert rows_total(str(db), "traces") == 2 * 40
 
 
-def test_a_clean_exit_of_the_server_loses_no_span(tmp_path: Path) -> None:
+def test_a_clean_exit_of_the_server_loses_no_span(tmp_path: Path, handshake) -> None:
     db = tmp_path / "flush.db"
-    messages = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-         "params": {"name": "compare_architectures", "arguments": {"requirement": RIDE}}},
-    ]
+    messages = handshake("compare_architectures", {"requirement": RIDE})
     process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdin and process.stdout
@@ -236,15 +230,9 @@ def test_prune_removes_old_finished_runs_with_their_steps_and_keeps_suspended_on
     assert rows_total(str(db), "step_snapshots") == 1, "snapshots of pruned runs go with them"
 
 
-def test_cli_shows_and_resumes_workflow_runs(tmp_path: Path) -> None:
+def test_cli_shows_and_resumes_workflow_runs(tmp_path: Path, handshake) -> None:
     db = tmp_path / "cli-runs.db"
-    messages = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-         "params": {"name": "generate_report", "arguments": {"requirement": "An app."}}},
-    ]
+    messages = handshake("generate_report", {"requirement": "An app."})
     process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdin and process.stdout

@@ -189,7 +189,8 @@ async def test_a_step_past_its_timeout_fails(tmp_path: Path) -> None:
     await store.close()
 
 
-async def test_cancel_from_outside_stops_a_running_run(tmp_path: Path) -> None:
+def _waiting() -> tuple[Workflow, anyio.Event]:
+    """A workflow whose step signals it started, then waits long enough to be canceled."""
     started = anyio.Event()
 
     @step()
@@ -198,7 +199,12 @@ async def test_cancel_from_outside_stops_a_running_run(tmp_path: Path) -> None:
         await anyio.sleep(10)
         return n
 
-    engine, store = await _engine(tmp_path, Workflow("wait", Number).then(wait).then(double).commit())
+    return Workflow("wait", Number).then(wait).then(double).commit(), started
+
+
+async def test_cancel_from_outside_stops_a_running_run(tmp_path: Path) -> None:
+    flow, started = _waiting()
+    engine, store = await _engine(tmp_path, flow)
     outcome: dict[str, object] = {}
 
     async def run() -> None:
@@ -268,15 +274,7 @@ async def test_a_failing_or_suspending_parallel_branch_settles_the_run(tmp_path:
 
 
 async def test_a_cancel_from_another_engine_on_the_same_file_stops_the_run(tmp_path: Path) -> None:
-    started = anyio.Event()
-
-    @step()
-    async def wait(n: Number, ctx: StepContext) -> Number:
-        started.set()
-        await anyio.sleep(10)
-        return n
-
-    flow = Workflow("wait", Number).then(wait).commit()
+    flow, started = _waiting()
     engine, store = await _engine(tmp_path, flow)
     other, other_store = await _engine(tmp_path, flow)  # its own connection and scopes, like another process
     outcome: dict[str, object] = {}
