@@ -274,4 +274,7 @@ def test_a_failed_open_leaks_no_connection_thread(tmp_path: Path) -> None:
 
     before = connection_workers()
     anyio.run(attempts)
+    deadline = time.monotonic() + 5  # close() returns before its worker thread has quite finished exiting
+    while connection_workers() > before and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert connection_workers() == before, "each failed open must close its aiosqlite worker"
