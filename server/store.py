@@ -524,7 +524,7 @@ def prune_sync(path: str, older_than_seconds: float) -> dict[str, int]:
 
 
 def rows_total(path: str, table: str, where: str = "", params: Iterable[Any] = ()) -> int:
-    """Count rows (for the CLI and tests) without the async machinery."""
+    """Count rows without the async machinery (tests and diagnostics read the file this way)."""
     connection = connect(path, readonly=True)
     try:
         return int(connection.execute(f"SELECT COUNT(*) FROM {table} {where}", tuple(params)).fetchone()[0])
