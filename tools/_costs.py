@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from resources import Catalog
-from resources.models import DomainSpec, UnitPrice
+from resources.models import DomainSpec
 from tools._scale import DAYS_PER_MONTH
 from tools.models import Analysis, Architecture, LineItem, MonthlyCost
 
@@ -196,17 +196,13 @@ _ROLE_ITEMS: tuple[_Item, ...] = (
 )
 
 
-def _price(catalog: Catalog, cloud: str, price_id: str) -> UnitPrice | None:
-    return catalog.prices[cloud].get(price_id)
-
-
 def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> MonthlyCost:
     """Itemised low / expected / high monthly cost of `design`."""
     domain = catalog.domains[analysis.primary_domain]
     scenarios = {name: volumes(analysis, domain, m) for name, m in SCENARIOS.items()}
     line_items: list[LineItem] = []
     for item in _items(design, analysis):
-        unit = _price(catalog, design.cloud, item.price_id)
+        unit = catalog.prices[design.cloud].get(item.price_id)
         if unit is None:
             continue
         totals: dict[str, float] = {}

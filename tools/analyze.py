@@ -36,7 +36,6 @@ _HEAD_END = re.compile(r"[.!?:;](?:\s|$)")
 class _Detector:
     """A feature's or regime's compiled patterns."""
 
-    id: str
     patterns: Pattern
     unless: Pattern
 
@@ -66,11 +65,11 @@ def _lexicon() -> _Lexicon:
     features = {}
     for feature in catalog.features.values():
         every_pattern.extend(feature.patterns)
-        features[feature.id] = _Detector(feature.id, Pattern(feature.patterns), Pattern(feature.unless))
+        features[feature.id] = _Detector(Pattern(feature.patterns), Pattern(feature.unless))
     compliance = {}
     for regime in catalog.compliance.values():
         every_pattern.extend(regime.patterns)
-        compliance[regime.id] = _Detector(regime.id, Pattern(regime.patterns), Pattern(regime.unless))
+        compliance[regime.id] = _Detector(Pattern(regime.patterns), Pattern(regime.unless))
     return _Lexicon(
         vocabulary=Vocabulary(plain_words(every_pattern), catalog.real_words),
         domains=domains,

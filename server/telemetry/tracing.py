@@ -20,7 +20,7 @@ from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Status, StatusCode
 
-from server.store import BUSY_TIMEOUT_MS, SpanRow, SpanWriter, StoreError
+from server.store import BUSY_TIMEOUT_MS, SpanRow, SpanWriter
 from server.telemetry.redact import Redactor
 
 logger = logging.getLogger("archwright.telemetry")

@@ -44,7 +44,6 @@ class Suspend(Exception):
 class StepFailed(RuntimeError):
     def __init__(self, path: str, error: BaseException) -> None:
         super().__init__(f"step {path!r} failed: {type(error).__name__}: {error}")
-        self.path = path
 
 
 class RunCanceled(RuntimeError):

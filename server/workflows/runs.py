@@ -78,14 +78,18 @@ def _resolved(value: Any, steps: dict[str, StepRecord]) -> Any:
     return value
 
 
+def _step_view(record: StepRecord, *, with_output: bool) -> StepView:
+    return StepView(path=record.step_path, status=record.status, attempts=record.attempts, error=record.error,
+                    output=record.output if with_output else None,
+                    duration_ms=round((record.end_ns - record.start_ns) / 1e6, 3) if record.end_ns else None)
+
+
 def _view(record: RunRecord, steps: dict[str, StepRecord]) -> RunView:
     return RunView(
         run_id=record.run_id, workflow_id=record.workflow_id, status=record.status,  # type: ignore[arg-type]
         output=_resolved(record.output, steps), error=record.error, suspended_step=record.suspended_step,
         question=record.suspend_payload, resume_schema=record.resume_schema, trace_id=record.trace_id,
-        steps=[StepView(path=s.step_path, status=s.status, attempts=s.attempts, output=s.output, error=s.error,
-                        duration_ms=round((s.end_ns - s.start_ns) / 1e6, 3) if s.end_ns else None)
-               for s in steps.values()],
+        steps=[_step_view(s, with_output=True) for s in steps.values()],
         uri=f"archwright://runs/{record.run_id}",
     )
 
@@ -275,9 +279,7 @@ class Engine:
             trace_id = format(span.get_span_context().trace_id, "032x")
         return RunView(
             run_id=run_id, workflow_id=workflow.id, trace_id=trace_id, uri=f"archwright://runs/{run_id}",
-            steps=[StepView(path=r.step_path, status=r.status, attempts=r.attempts, error=r.error,
-                            duration_ms=round((r.end_ns - r.start_ns) / 1e6, 3) if r.end_ns else None)
-                   for r in records.values()],
+            steps=[_step_view(r, with_output=False) for r in records.values()],
             **result,
         )
 
