@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "requirements.dev.jsonl"
+DATASET = Path(__file__).resolve().parents[1] / "resources" / "datasets" / "requirements.dev.jsonl"
 EXECUTABLE = str(Path(sys.executable).with_name("archwright"))
 
 

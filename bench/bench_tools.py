@@ -16,13 +16,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from resources import STYLES
-from tools.analyze import analyze_requirements
-from tools.compare import compare_architectures
-from tools.design import design_architecture
-from tools.summary import generate_summary
+from archwright.resources import STYLES
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+from archwright.tools.summary import generate_summary
 
-DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "requirements.dev.jsonl"
+DATASET = Path(__file__).resolve().parents[1] / "resources" / "datasets" / "requirements.dev.jsonl"
 
 
 def _time(fn: Callable[[], object]) -> float:

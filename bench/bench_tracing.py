@@ -22,13 +22,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.trace import NoOpTracerProvider
 
-from resources import STYLES
-from server.advice import TracedAdvisor
-from server.store import SpanWriter
-from server.telemetry.redact import Redactor
-from server.telemetry.tracing import SQLiteSpanExporter, TracingHealth, setup_telemetry, to_row
+from archwright.resources import STYLES
+from archwright.server.advice import TracedAdvisor
+from archwright.server.store import SpanWriter
+from archwright.server.telemetry.redact import Redactor
+from archwright.server.telemetry.tracing import SQLiteSpanExporter, TracingHealth, setup_telemetry, to_row
 
-DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "requirements.dev.jsonl"
+DATASET = Path(__file__).resolve().parents[1] / "resources" / "datasets" / "requirements.dev.jsonl"
 
 
 def _call(advisor: TracedAdvisor, text: str) -> float:

@@ -26,19 +26,19 @@ import anyio
 from opentelemetry.trace import NoOpTracerProvider
 from pydantic import BaseModel
 
-from resources import STYLES
-from server.store import RunStore, Store
-from server.telemetry.tracing import setup_telemetry
-from server.workflows.engine import StepContext, Workflow, step
-from server.workflows.report import architecture_report
-from server.workflows.runs import Engine
-from tools.analyze import analyze_requirements
-from tools.compare import compare_architectures
-from tools.design import design_architecture
-from tools.models import Analysis, Architecture, Comparison, Summary
-from tools.summary import generate_summary
+from archwright.resources import STYLES
+from archwright.server.store import RunStore, Store
+from archwright.server.telemetry.tracing import setup_telemetry
+from archwright.server.workflows.engine import StepContext, Workflow, step
+from archwright.server.workflows.report import architecture_report
+from archwright.server.workflows.runs import Engine
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+from archwright.tools.models import Analysis, Architecture, Comparison, Summary
+from archwright.tools.summary import generate_summary
 
-DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "requirements.dev.jsonl"
+DATASET = Path(__file__).resolve().parents[1] / "resources" / "datasets" / "requirements.dev.jsonl"
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 
 

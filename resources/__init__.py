@@ -4,7 +4,7 @@ Data lives in `data/*.toml`; `load_catalog()` validates it once and hands out im
 Nothing here imports the advisor (`tools`) or the server.
 """
 
-from resources.catalog import Catalog, CatalogError, load_catalog
-from resources.models import STYLES, Style
+from archwright.resources.catalog import Catalog, CatalogError, load_catalog
+from archwright.resources.models import STYLES, Style
 
 __all__ = ["STYLES", "Catalog", "CatalogError", "Style", "load_catalog"]

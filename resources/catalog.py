@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from resources.models import (
+from archwright.resources.models import (
     STYLES,
     AddonPrices,
     CloudSpec,

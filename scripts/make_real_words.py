@@ -14,7 +14,7 @@ from pathlib import Path
 
 from english_words import get_english_words_set
 
-from tools.analyze import _lexicon
+from archwright.tools.analyze import _lexicon
 
 OUT = Path(__file__).resolve().parents[1] / "resources" / "data" / "real_words.txt"
 

@@ -14,12 +14,12 @@ from typing import Any
 from opentelemetry import trace
 from opentelemetry.trace import Span, StatusCode
 
-from resources import Style
-from tools.analyze import analyze_requirements
-from tools.compare import compare_architectures
-from tools.design import design_architecture
-from tools.models import Analysis, Architecture, Cloud, Comparison, Summary
-from tools.summary import generate_summary
+from archwright.resources import Style
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
+from archwright.tools.summary import generate_summary
 
 
 class TracedAdvisor:

@@ -22,18 +22,18 @@ from mcp_types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
 from opentelemetry import trace
 from pydantic import BaseModel, Field, ValidationError
 
-from resources import STYLES, Style, load_catalog
-from server.advice import TracedAdvisor
-from server.config import resolve_db
-from server.storage import Storage
-from server.telemetry.tracing import Telemetry
-from server.traces import TraceDetail, TraceList, TraceLookupError, TraceService
-from server.workflows.report import Answers
-from server.workflows.runs import Engine, RunView, WorkflowRunError, check_run_id
-from server.workflows.service import WorkflowService
-from tools.models import Analysis, Architecture, Cloud, Comparison, Summary
-from tools.summary import cost_table
-from tools.validation import MAX_REQUIREMENT_CHARS, RequirementError, check_requirement
+from archwright.resources import STYLES, Style, load_catalog
+from archwright.server.advice import TracedAdvisor
+from archwright.server.config import resolve_db
+from archwright.server.storage import Storage
+from archwright.server.telemetry.tracing import Telemetry
+from archwright.server.traces import TraceDetail, TraceList, TraceLookupError, TraceService
+from archwright.server.workflows.report import Answers
+from archwright.server.workflows.runs import Engine, RunView, WorkflowRunError, check_run_id
+from archwright.server.workflows.service import WorkflowService
+from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
+from archwright.tools.summary import cost_table
+from archwright.tools.validation import MAX_REQUIREMENT_CHARS, RequirementError, check_requirement
 
 logger = logging.getLogger("archwright.server")
 

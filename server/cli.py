@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-from server.config import DEFAULT_RETENTION, Settings, parse_age
-from server.telemetry.logs import configure_logging
-from server.telemetry.redact import Redactor
+from archwright.server.config import DEFAULT_RETENTION, Settings, parse_age
+from archwright.server.telemetry.logs import configure_logging
+from archwright.server.telemetry.redact import Redactor
 
 logger = logging.getLogger("archwright.cli")
 T = TypeVar("T")
@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, transport: str, host: str, port: int) -> int:
-    from server.app import build_server, package_version
-    from server.telemetry.tracing import Telemetry, setup_telemetry
+    from archwright.server.app import build_server, package_version
+    from archwright.server.telemetry.tracing import Telemetry, setup_telemetry
 
     telemetry: Telemetry | None = None
     if settings.tracing:
@@ -96,7 +96,7 @@ def _serve(settings: Settings, transport: str, host: str, port: int) -> int:
 
 def _prune_quietly(settings: Settings) -> None:
     """Apply the retention setting at start; a database problem is logged, never fatal."""
-    from server.store import StoreError, prune_sync
+    from archwright.server.store import StoreError, prune_sync
 
     try:
         counts = prune_sync(settings.db_path, settings.retention_seconds or 0)
@@ -108,8 +108,8 @@ def _prune_quietly(settings: Settings) -> None:
 
 
 def _report(requirement: str, cloud: str, output: Path | None) -> int:
-    from tools.report import advise, render_report
-    from tools.validation import RequirementError
+    from archwright.tools.report import advise, render_report
+    from archwright.tools.validation import RequirementError
 
     try:
         markdown = render_report(advise(requirement, cloud))  # type: ignore[arg-type]  # argparse choices
@@ -130,12 +130,12 @@ def _storage_command(settings: Settings, args: argparse.Namespace) -> int:
     import anyio
     from opentelemetry.trace import NoOpTracerProvider
 
-    from server.storage import Storage
-    from server.store import StoreError
-    from server.telemetry.tracing import setup_telemetry
-    from server.traces import TraceLookupError, TraceService
-    from server.workflows.runs import RunView, WorkflowRunError
-    from server.workflows.service import WorkflowService
+    from archwright.server.storage import Storage
+    from archwright.server.store import StoreError
+    from archwright.server.telemetry.tracing import setup_telemetry
+    from archwright.server.traces import TraceLookupError, TraceService
+    from archwright.server.workflows.runs import RunView, WorkflowRunError
+    from archwright.server.workflows.service import WorkflowService
 
     telemetry = setup_telemetry(settings.db_path, install_global=False)
     storage = Storage(settings.db_path)

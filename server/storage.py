@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import anyio
 
-from server.store import Store, StoreError
+from archwright.server.store import Store, StoreError
 
 
 class Storage:

@@ -13,9 +13,9 @@ from typing import Any, Literal
 import anyio
 from pydantic import BaseModel, Field
 
-from server.storage import Storage
-from server.store import SpanRow, Store, StoreError, TraceSummary
-from server.telemetry.tracing import Telemetry
+from archwright.server.storage import Storage
+from archwright.server.store import SpanRow, Store, StoreError, TraceSummary
+from archwright.server.telemetry.tracing import Telemetry
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
 _BAR_WIDTH = 32

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DATASET = ROOT.parent / "shared" / "datasets" / "requirements.dev.jsonl"
+DATASET = ROOT / "resources" / "datasets" / "requirements.dev.jsonl"
 PARSER = ROOT / "tests" / "mermaid" / "parse.mjs"
 
 
 @pytest.fixture(scope="session")
 def dev_rows() -> list[dict[str, Any]]:
     if not DATASET.exists():
-        pytest.fail(f"labelled dataset not found at {DATASET} (the repository expects shared/ beside it)")
+        pytest.fail(f"labelled dataset not found at {DATASET} (it ships with the repository)")
     return [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -48,8 +48,8 @@ def telemetry(tmp_path_factory: pytest.TempPathFactory):
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-    from server.telemetry.redact import Redactor
-    from server.telemetry.tracing import RedactingExporter, setup_telemetry
+    from archwright.server.telemetry.redact import Redactor
+    from archwright.server.telemetry.tracing import RedactingExporter, setup_telemetry
 
     db = tmp_path_factory.mktemp("telemetry") / "archwright.db"
     handle = setup_telemetry(str(db), redactor=Redactor(), schedule_delay_millis=50)

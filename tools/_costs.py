@@ -12,10 +12,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from resources import Catalog
-from resources.models import DomainSpec
-from tools._scale import DAYS_PER_MONTH
-from tools.models import Analysis, Architecture, LineItem, MonthlyCost
+from archwright.resources import Catalog
+from archwright.resources.models import DomainSpec
+from archwright.tools._scale import DAYS_PER_MONTH
+from archwright.tools.models import Analysis, Architecture, LineItem, MonthlyCost
 
 HOURS_PER_MONTH = 730
 FUNCTION_SECONDS = 0.2

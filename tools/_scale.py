@@ -6,9 +6,9 @@ every estimate is written down as an assumption a user can argue with.
 
 from __future__ import annotations
 
-from resources.models import DomainSpec
-from tools._numbers import RateMention, UserMention
-from tools.models import Scale, Tier
+from archwright.resources.models import DomainSpec
+from archwright.tools._numbers import RateMention, UserMention
+from archwright.tools.models import Scale, Tier
 
 DAYS_PER_MONTH = 30.4
 SECONDS_PER_DAY = 86_400

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from resources import Catalog, load_catalog
-from tools._numbers import UserMention, rate_mentions, team_mentions, user_mentions
-from tools._scale import estimate_scale
-from tools._text import Document, Match, Pattern, Vocabulary, plain_words
-from tools.models import (
+from archwright.resources import Catalog, load_catalog
+from archwright.tools._numbers import UserMention, rate_mentions, team_mentions, user_mentions
+from archwright.tools._scale import estimate_scale
+from archwright.tools._text import Document, Match, Pattern, Vocabulary, plain_words
+from archwright.tools.models import (
     Analysis,
     ComplianceFinding,
     DomainFinding,
@@ -20,7 +20,7 @@ from tools.models import (
     StatedTeam,
     StatedUsers,
 )
-from tools.validation import check_requirement
+from archwright.tools.validation import check_requirement
 
 _WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 _HEAD_BONUS = 2.0

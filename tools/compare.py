@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from resources import Catalog, Style, load_catalog
-from resources.models import StyleSpec
-from tools._costs import monthly_cost
-from tools.design import design_architecture
-from tools.models import (
+from archwright.resources import Catalog, Style, load_catalog
+from archwright.resources.models import StyleSpec
+from archwright.tools._costs import monthly_cost
+from archwright.tools.design import design_architecture
+from archwright.tools.models import (
     Analysis,
     Architecture,
     Cloud,

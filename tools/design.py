@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from resources import Catalog, Style, load_catalog
-from resources.models import CloudSpec, ModuleBlueprint, StyleSpec
-from tools.mermaid import render_flowchart
-from tools.models import Analysis, Architecture, Cloud, Component, Connection
+from archwright.resources import Catalog, Style, load_catalog
+from archwright.resources.models import CloudSpec, ModuleBlueprint, StyleSpec
+from archwright.tools.mermaid import render_flowchart
+from archwright.tools.models import Analysis, Architecture, Cloud, Component, Connection
 
 _MODULE_SUFFIX = {"function": "function", "service": "service", "module": "module"}
 _LARGE_TIERS = {"large", "massive"}

@@ -12,7 +12,7 @@ import re
 import zlib
 from collections.abc import Sequence
 
-from tools.models import Component, Connection
+from archwright.tools.models import Component, Connection
 
 _SAFE_LABEL_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:/()+-_'?!%"

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from resources.models import ComponentKind, Style
-from tools._numbers import Period
+from archwright.resources.models import ComponentKind, Style
+from archwright.tools._numbers import Period
 
 Cloud = Literal["aws", "gcp", "azure"]
 Tier = Literal["starter", "small", "medium", "large", "massive"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from resources import STYLES, Style
-from tools.analyze import analyze_requirements
-from tools.compare import compare_architectures
-from tools.design import design_architecture
-from tools.models import Analysis, Architecture, Cloud, Comparison, Summary
-from tools.summary import generate_summary, line_item_table, mermaid_block, money, scores_table
+from archwright.resources import STYLES, Style
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
+from archwright.tools.summary import generate_summary, line_item_table, mermaid_block, money, scores_table
 
 
 @dataclass(frozen=True)

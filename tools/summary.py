@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from resources import Style, load_catalog
-from tools.models import Analysis, Architecture, Comparison, MonthlyCost, Option, Summary
+from archwright.resources import Style, load_catalog
+from archwright.tools.models import Analysis, Architecture, Comparison, MonthlyCost, Option, Summary
 
 
 def money(value: float) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from opentelemetry import trace
 
-from server.telemetry.redact import Redactor
+from archwright.server.telemetry.redact import Redactor
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 

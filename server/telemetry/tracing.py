@@ -20,8 +20,8 @@ from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Status, StatusCode
 
-from server.store import BUSY_TIMEOUT_MS, SpanRow, SpanWriter
-from server.telemetry.redact import Redactor
+from archwright.server.store import BUSY_TIMEOUT_MS, SpanRow, SpanWriter
+from archwright.server.telemetry.redact import Redactor
 
 logger = logging.getLogger("archwright.telemetry")
 _KINDS = {0: "internal", 1: "server", 2: "client", 3: "producer", 4: "consumer"}

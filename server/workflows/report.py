@@ -8,14 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from resources import STYLES, Style
-from tools.analyze import analyze_requirements
-from tools.compare import compare_architectures
-from tools.design import design_architecture
-from tools.models import Analysis, Architecture, Cloud, Comparison, Summary
-from tools.report import Advice, render_report
-from tools.summary import generate_summary
-from server.workflows.engine import StepContext, Workflow, step
+from archwright.resources import STYLES, Style
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
+from archwright.tools.report import Advice, render_report
+from archwright.tools.summary import generate_summary
+from archwright.server.workflows.engine import StepContext, Workflow, step
 
 
 class ReportInput(BaseModel):

@@ -20,8 +20,8 @@ from opentelemetry import trace
 from opentelemetry.trace import StatusCode
 from pydantic import BaseModel, Field, ValidationError
 
-from server.store import Encoded, RunRecord, RunStore, StepRecord
-from server.workflows.engine import (
+from archwright.server.store import Encoded, RunRecord, RunStore, StepRecord
+from archwright.server.workflows.engine import (
     RunCanceled,
     Step,
     StepContext,

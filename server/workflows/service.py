@@ -8,11 +8,11 @@ from __future__ import annotations
 import anyio
 from opentelemetry import trace
 
-from server.storage import Storage
-from server.store import RunStore, StoreError
-from server.workflows.engine import Workflow
-from server.workflows.report import architecture_report
-from server.workflows.runs import Engine, WorkflowRunError
+from archwright.server.storage import Storage
+from archwright.server.store import RunStore, StoreError
+from archwright.server.workflows.engine import Workflow
+from archwright.server.workflows.report import architecture_report
+from archwright.server.workflows.runs import Engine, WorkflowRunError
 
 
 def registered_workflows() -> dict[str, Workflow]:

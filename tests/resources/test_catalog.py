@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from resources import STYLES, CatalogError, load_catalog
-from resources.catalog import _check_references
+from archwright.resources import STYLES, CatalogError, load_catalog
+from archwright.resources.catalog import _check_references
 
 DATASET_DOMAINS = {
     "ride_sharing", "ecommerce", "fintech", "digital_wallet", "healthcare", "social_messaging", "streaming", "iot",

@@ -9,7 +9,7 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from server.app import build_server
+from archwright.server.app import build_server
 
 pytestmark = pytest.mark.anyio
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"

@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from opentelemetry.trace import Status, StatusCode
 
-from server.telemetry.logs import JsonLineFormatter
-from server.telemetry.redact import Redactor
-from server.telemetry.tracing import setup_telemetry
+from archwright.server.telemetry.logs import JsonLineFormatter
+from archwright.server.telemetry.redact import Redactor
+from archwright.server.telemetry.tracing import setup_telemetry
 
 PEM_RSA = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
            "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from server.store import MIGRATIONS, SCHEMA_VERSION, SpanRow, SpanWriter, StoreError, connect, migrate, rows_total
+from archwright.server.store import MIGRATIONS, SCHEMA_VERSION, SpanRow, SpanWriter, StoreError, connect, migrate, rows_total
 
 EXECUTABLE = Path(sys.executable).with_name("archwright")
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
@@ -95,7 +95,7 @@ def test_two_processes_write_to_one_file_at_once(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     script = textwrap.dedent(f"""
         import sys, time
-        from server.store import SpanRow, SpanWriter
+        from archwright.server.store import SpanRow, SpanWriter
         worker = int(sys.argv[1])
         writer = SpanWriter({str(db)!r})
         for batch in range(40):
@@ -175,8 +175,8 @@ def test_a_lock_held_past_the_timeout_degrades_once_then_recovers(tmp_path: Path
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
-    from server.telemetry.redact import Redactor
-    from server.telemetry.tracing import SQLiteSpanExporter, TracingHealth
+    from archwright.server.telemetry.redact import Redactor
+    from archwright.server.telemetry.tracing import SQLiteSpanExporter, TracingHealth
 
     db = tmp_path / "locked.db"
     SpanWriter(str(db)).close()
@@ -259,7 +259,7 @@ def test_a_failed_open_leaks_no_connection_thread(tmp_path: Path) -> None:
 
     import anyio
 
-    from server.store import Store
+    from archwright.server.store import Store
 
     db = tmp_path / "corrupt.db"
     db.write_bytes(b"not sqlite at all" * 300)

@@ -14,10 +14,10 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from server.app import build_server
-from server.store import prepare
-from server.telemetry.redact import Redactor
-from server.telemetry.tracing import setup_telemetry
+from archwright.server.app import build_server
+from archwright.server.store import prepare
+from archwright.server.telemetry.redact import Redactor
+from archwright.server.telemetry.tracing import setup_telemetry
 
 pytestmark = pytest.mark.anyio
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
@@ -165,7 +165,7 @@ async def test_a_broken_database_degrades_tracing_but_tools_keep_answering(tmp_p
 
 
 async def test_an_in_memory_database_keeps_traces_for_the_life_of_the_server() -> None:
-    from server.config import resolve_db
+    from archwright.server.config import resolve_db
 
     local = setup_telemetry(resolve_db(":memory:"), redactor=Redactor(), install_global=False, schedule_delay_millis=10)
     try:

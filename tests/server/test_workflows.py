@@ -9,9 +9,9 @@ import pytest
 from opentelemetry.trace import NoOpTracerProvider
 from pydantic import BaseModel
 
-from server.store import RunStore, Store
-from server.workflows.engine import StepContext, Workflow, WorkflowBuildError, step
-from server.workflows.runs import Engine, WorkflowRunError
+from archwright.server.store import RunStore, Store
+from archwright.server.workflows.engine import StepContext, Workflow, WorkflowBuildError, step
+from archwright.server.workflows.runs import Engine, WorkflowRunError
 
 pytestmark = pytest.mark.anyio
 

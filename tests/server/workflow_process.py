@@ -19,9 +19,9 @@ import anyio
 from opentelemetry.trace import NoOpTracerProvider
 from pydantic import BaseModel
 
-from server.store import RunStore, Store
-from server.workflows.engine import StepContext, Workflow, step
-from server.workflows.runs import Engine
+from archwright.server.store import RunStore, Store
+from archwright.server.workflows.engine import StepContext, Workflow, step
+from archwright.server.workflows.runs import Engine
 
 
 class N(BaseModel):

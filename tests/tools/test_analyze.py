@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.analyze import analyze_requirements
-from tools.validation import RequirementError
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.validation import RequirementError
 
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 

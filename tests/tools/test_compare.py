@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from resources import load_catalog
-from tools.analyze import analyze_requirements
-from tools.compare import compare_architectures
+from archwright.resources import load_catalog
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
 
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 

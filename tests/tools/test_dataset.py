@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.analyze import analyze_requirements
+from archwright.tools.analyze import analyze_requirements
 
 
 def _micro_f1(pairs: list[tuple[set[str], set[str]]]) -> float:

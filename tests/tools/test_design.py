@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from resources import STYLES, load_catalog
-from tools.analyze import analyze_requirements
-from tools.design import design_architecture
-from tools.mermaid import escape_label, node_id
+from archwright.resources import STYLES, load_catalog
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.design import design_architecture
+from archwright.tools.mermaid import escape_label, node_id
 
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 CLOUDS = ("aws", "gcp", "azure")

@@ -11,12 +11,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from resources import STYLES
-from tools.analyze import analyze_requirements
-from tools.design import design_architecture
-from tools.mermaid import render_flowchart
-from tools.models import Component, Connection
-from tools.validation import RequirementError
+from archwright.resources import STYLES
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.design import design_architecture
+from archwright.tools.mermaid import render_flowchart
+from archwright.tools.models import Component, Connection
+from archwright.tools.validation import RequirementError
 
 _conftest = importlib.util.spec_from_file_location("_conftest", Path(__file__).parents[1] / "conftest.py")
 assert _conftest and _conftest.loader
@@ -82,6 +82,6 @@ def test_hostile_labels_cannot_break_a_diagram() -> None:
 
 
 def test_the_workflow_graph_diagrams_parse() -> None:
-    from server.workflows.service import registered_workflows
+    from archwright.server.workflows.service import registered_workflows
 
     _assert_all_parse([workflow.mermaid() for workflow in registered_workflows().values()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools._numbers import rate_mentions, team_mentions, user_mentions
+from archwright.tools._numbers import rate_mentions, team_mentions, user_mentions
 
 
 @pytest.mark.parametrize(

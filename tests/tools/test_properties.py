@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from resources import STYLES, load_catalog
-from tools.analyze import analyze_requirements
-from tools.compare import compare_architectures
-from tools.design import design_architecture
-from tools.validation import RequirementError
+from archwright.resources import STYLES, load_catalog
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+from archwright.tools.validation import RequirementError
 
 
 def _vocabulary() -> list[str]:

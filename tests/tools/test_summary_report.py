@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.report import advise, render_report
+from archwright.tools.report import advise, render_report
 
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.validation import MAX_REQUIREMENT_CHARS, RequirementError, check_requirement
+from archwright.tools.validation import MAX_REQUIREMENT_CHARS, RequirementError, check_requirement
 
 
 def test_strips_and_returns_good_text() -> None:
