@@ -1,211 +1,362 @@
-"""The `archwright` command: serve MCP, print a report offline, read traces back, prune old data."""
+"""The `archwright` command: serve MCP, write a report, read traces and runs back, prune old data.
+
+Every user error is one line on stderr and exit code 2, never a traceback. A report whose
+requirement is too vague prints the questions and how to answer them, and exits 3. Global options
+(`-v`, `--db`) are accepted before or after the subcommand.
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging
+import dataclasses
+import json
 import sys
-import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from archwright.server.config import DEFAULT_RETENTION, Settings, parse_age
 from archwright.server.telemetry.logs import configure_logging
 from archwright.server.telemetry.redact import Redactor
 
-logger = logging.getLogger("archwright.cli")
 T = TypeVar("T")
+NEEDS_ANSWERS = 3
+RUN_STATUSES = ["pending", "running", "suspended", "success", "failed", "canceled", "interrupted"]
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line that points at --help (not a usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: give 1 to 100")
+    return value
+
+
+def _age(text: str) -> str:
+    try:
+        parse_age(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"not valid JSON ({error.msg} at character {error.pos})") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError('give a JSON object, e.g. \'{"answers": "..."}\'')
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port: give 1 to 65535")
+    return value
+
+
+def _global_options(*, top: bool) -> argparse.ArgumentParser:
+    """-v and --db, for the top level and again for every subcommand (so either place works). On
+    subcommands the defaults are suppressed, so a value given before the subcommand survives."""
+    options = argparse.ArgumentParser(add_help=False)
+    default: Any = 0 if top else argparse.SUPPRESS
+    options.add_argument("-v", "--verbose", action="count", default=default,
+                         help="more logging on stderr (repeatable: -vv)")
+    options.add_argument("--db", default=None if top else argparse.SUPPRESS, metavar="PATH",
+                         help="SQLite file for traces and runs (default: ARCHWRIGHT_DB, else the user data folder); "
+                              "':memory:' keeps nothing")
+    return options
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="archwright", description="Architecture advice for app ideas, over MCP.")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (repeatable)")
-    parser.add_argument("--db", help="SQLite file for traces and runs (default: ARCHWRIGHT_DB, else the user "
-                                     "data folder); ':memory:' keeps nothing")
-    commands = parser.add_subparsers(dest="command", required=True)
+    from archwright.server.runtime import package_version
 
-    serve = commands.add_parser("serve", help="run the MCP server (stdio by default)")
-    serve.add_argument("--transport", choices=["stdio", "http"], default="stdio")
-    serve.add_argument("--host", default="127.0.0.1", help="HTTP host (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    parser = _Parser(prog="archwright", parents=[_global_options(top=True)],
+                     description="Architecture advice for app ideas, over MCP or on the command line.")
+    parser.add_argument("--version", action="version", version=f"archwright {package_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser,
+                                     help="run `archwright COMMAND --help` for its options")
+    common = [_global_options(top=False)]
 
-    report = commands.add_parser("report", help="print a full architecture report as Markdown")
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=common, help=text, description=text)
+
+    serve = command("serve", "Run the MCP server (stdio by default, for desktop clients).")
+    serve.add_argument("--transport", choices=["stdio", "http"], default="stdio",
+                       help="stdio (default) or http (streamable HTTP at /mcp)")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP host to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8765, help="HTTP port (default 8765)")
+
+    report = command("report", "Write a full architecture report as Markdown (the architecture_report workflow).")
     report.add_argument("requirement", help="the app idea, in quotes")
-    report.add_argument("--cloud", choices=["aws", "gcp", "azure"], default="aws")
-    report.add_argument("-o", "--output", type=Path, help="write the report to this file instead of stdout")
+    report.add_argument("--cloud", choices=["aws", "gcp", "azure"], default="aws", help="cloud provider (default aws)")
+    report.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
+    report.add_argument("--memory", action="store_true",
+                        help="keep nothing: run in an in-memory database instead of the user's store")
 
-    traces = commands.add_parser("traces", help="list stored traces, newest first")
-    traces.add_argument("--tool", help="only traces of this tool")
-    traces.add_argument("--status", choices=["ok", "error"])
-    traces.add_argument("--limit", type=int, default=20)
+    traces = command("traces", "List stored traces, newest first.")
+    traces.add_argument("--tool", help="only traces of this tool, e.g. compare_architectures")
+    traces.add_argument("--status", choices=["ok", "error"], help="only traces with this outcome")
+    traces.add_argument("--limit", type=_limit, default=20, help="how many, 1-100 (default 20)")
 
-    one = commands.add_parser("trace", help="print one trace as a waterfall")
-    one.add_argument("trace_id")
+    one_trace = command("trace", "Print one trace as a waterfall.")
+    one_trace.add_argument("trace_id", help="32 hex characters, as `archwright traces` prints")
 
-    runs = commands.add_parser("runs", help="list workflow runs, newest first")
-    runs.add_argument("--workflow")
-    runs.add_argument("--status", choices=["pending", "running", "suspended", "success", "failed", "canceled",
-                                           "interrupted"])
-    runs.add_argument("--limit", type=int, default=20)
+    runs = command("runs", "List workflow runs, newest first.")
+    runs.add_argument("--workflow", help="only runs of this workflow, e.g. architecture_report")
+    runs.add_argument("--status", choices=RUN_STATUSES, help="only runs in this status")
+    runs.add_argument("--limit", type=_limit, default=20, help="how many, 1-100 (default 20)")
 
-    run = commands.add_parser("run", help="show one workflow run, step by step")
-    run.add_argument("run_id")
+    run = command("run", "Show one workflow run step by step, or its report.")
+    run.add_argument("run_id", help="32 hex characters, as `archwright runs` prints")
+    run.add_argument("--report", action="store_true", help="print the run's full Markdown report instead")
+    run.add_argument("-o", "--output", type=Path, metavar="FILE", help="with --report: write it to FILE")
 
-    resume = commands.add_parser("resume", help="resume a suspended or interrupted run")
-    resume.add_argument("run_id")
-    resume.add_argument("--data", default="{}", help='resume data as JSON, e.g. \'{"answers": "..."}\'')
+    resume = command("resume", "Resume a suspended or interrupted run.")
+    resume.add_argument("run_id", help="32 hex characters, as `archwright runs` prints")
+    resume.add_argument("--data", type=_json_object, default={}, metavar="JSON",
+                        help='resume data as a JSON object, e.g. \'{"answers": "..."}\'')
 
-    prune = commands.add_parser("prune", help="delete traces and finished runs older than an age")
-    prune.add_argument("--older-than", default=DEFAULT_RETENTION, help=f"age such as 30d, 12h (default {DEFAULT_RETENTION})")
+    prune = command("prune", "Delete traces and finished runs older than an age, and reclaim the space.")
+    prune.add_argument("--older-than", type=_age, default=DEFAULT_RETENTION, metavar="AGE",
+                       help=f"an age such as 30d, 12h or 2w (default {DEFAULT_RETENTION})")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings.from_env(verbose=args.verbose, db=args.db)
-    configure_logging(settings.log_level, Redactor.from_env())
-    if args.command == "serve":
-        return _serve(settings, args.transport, args.host, args.port)
-    if args.command == "report":
-        return _report(args.requirement, args.cloud, args.output)
-    return _storage_command(settings, args)
-
-
-def _serve(settings: Settings, transport: str, host: str, port: int) -> int:
-    from archwright.server.app import build_server, package_version
-    from archwright.server.telemetry.tracing import Telemetry, setup_telemetry
-
-    telemetry: Telemetry | None = None
-    if settings.tracing:
-        telemetry = setup_telemetry(settings.db_path, version=package_version())
-        if settings.retention_seconds is not None:
-            # Off the start-up path: the client's initialize must not wait for a VACUUM.
-            threading.Thread(target=_prune_quietly, args=(settings,), name="retention", daemon=True).start()
-    server = build_server(telemetry)
     try:
-        if transport == "stdio":
-            server.run("stdio")
-        else:
-            server.run("streamable-http", host=host, port=port)
-    finally:
-        if telemetry is not None:
-            telemetry.shutdown()  # flushes buffered spans: a clean exit loses none
+        settings = Settings.from_env(verbose=args.verbose, db=":memory:" if getattr(args, "memory", False) else args.db)
+    except ValueError as error:  # ARCHWRIGHT_RETENTION that is not an age
+        return _fail(str(error))
+    configure_logging(settings.log_level, Redactor.from_env())
+    try:
+        if args.command == "serve":
+            return _serve(settings, args)
+        return _COMMANDS[args.command](settings, args)
+    except UserError as error:
+        return _fail(str(error))
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"archwright: {message}\n")
+    return 2
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import anyio
+
+    from archwright.server.mcp import build_server
+    from archwright.server.runtime import Runtime
+
+    runtime = Runtime.from_settings(settings, install_global=True, apply_retention=True)
+    server = build_server(runtime)
+
+    async def serve() -> None:
+        async with runtime:
+            if args.transport == "stdio":
+                await server.run_stdio_async()
+            else:
+                await server.run_streamable_http_async(host=args.host, port=args.port)
+
+    anyio.run(serve)
     return 0
 
 
-def _prune_quietly(settings: Settings) -> None:
-    """Apply the retention setting at start; a database problem is logged, never fatal."""
-    from archwright.server.store import StoreError, prune_sync
+def _with_runtime(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    """Run `work(runtime)` on a runtime that is closed afterwards; storage and lookup problems
+    become user errors."""
+    import anyio
+
+    from archwright.server.runtime import Runtime
+    from archwright.server.store import StoreError
+    from archwright.server.telemetry.traces import TraceLookupError
+    from archwright.server.workflows.runs import WorkflowRunError
+    from archwright.tools.validation import RequirementError
+
+    async def run() -> T:
+        async with Runtime.from_settings(settings) as runtime:
+            return await work(runtime)
 
     try:
-        counts = prune_sync(settings.db_path, settings.retention_seconds or 0)
-    except StoreError as error:
-        logger.warning("retention not applied: %s", error)
+        return anyio.run(run)
+    except (StoreError, TraceLookupError, WorkflowRunError, RequirementError) as error:
+        raise UserError(str(error)) from None
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
         return
-    if any(counts.values()):
-        logger.info("pruned old records", extra=counts)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot write {output}: {error.strerror or error}") from None
+    sys.stderr.write(f"archwright: report written to {output}\n")
 
 
-def _report(requirement: str, cloud: str, output: Path | None) -> int:
-    from archwright.tools.report import advise, render_report
+def _check_output(output: Path | None) -> None:
+    """Refuse an unwritable -o before doing any work."""
+    if output is not None and not output.parent.is_dir():
+        raise UserError(f"cannot write {output}: the folder {output.parent} does not exist")
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    from archwright.server.workflows.report import WORKFLOW_ID
+    from archwright.tools.validation import check_requirement
+
+    _check_output(args.output)
+    requirement = _user_input(check_requirement, args.requirement)
+
+    async def work(runtime: Any) -> tuple[Any, str | None]:
+        engine = await runtime.engine()
+        view = await engine.start(WORKFLOW_ID, {"requirement": requirement, "cloud": args.cloud})
+        if view.status == "success":
+            view = await engine.get(view.run_id)  # with every step's stored output
+        return view, _report_of(view)
+
+    view, markdown = _with_runtime(settings, work)
+    if markdown is not None:
+        _write(markdown, args.output)
+        return 0
+    if view.status == "suspended":
+        _print_questions(view, memory=args.memory)
+        return NEEDS_ANSWERS
+    raise UserError(f"the report run {view.run_id} ended {view.status}: {view.error}")
+
+
+def _user_input(check: Callable[[str], str], text: str) -> str:
     from archwright.tools.validation import RequirementError
 
     try:
-        markdown = render_report(advise(requirement, cloud))  # type: ignore[arg-type]  # argparse choices
+        return check(text)
     except RequirementError as error:
-        sys.stderr.write(f"archwright: {error}\n")
-        return 2
-    if output is None:
-        sys.stdout.write(markdown)
-    else:
-        output.write_text(markdown, encoding="utf-8")
-        sys.stderr.write(f"archwright: report written to {output}\n")
+        raise UserError(str(error)) from None
+
+
+def _report_of(view: Any) -> str | None:
+    """The Markdown report of a finished report run (rendered from its stored steps), else None."""
+    from archwright.server.workflows.report import WORKFLOW_ID, render_run_report
+
+    if view.workflow_id != WORKFLOW_ID or view.status != "success":
+        return None
+    return render_run_report({s.path.rsplit("/", 1)[-1]: s.output for s in view.steps if s.output is not None})
+
+
+def _print_questions(view: Any, *, memory: bool) -> None:
+    questions = "\n".join(f"  - {q}" for q in (view.question or {}).get("questions", []))
+    how = ("Add the answers to the requirement and run the report again."
+           if memory else
+           f"Answer them with:\n  archwright resume {view.run_id} --data '{{\"answers\": \"...\"}}'\n"
+           f"then print the report with:\n  archwright run {view.run_id} --report")
+    sys.stdout.write(f"The requirement is too vague to advise on yet. Please answer:\n{questions}\n\n{how}\n")
+
+
+def _traces(settings: Settings, args: argparse.Namespace) -> int:
+    listing = _with_runtime(_reading_traces(settings), lambda runtime: runtime.traces.list(
+        tool_name=args.tool, status=args.status, limit=args.limit))
+    if listing.tracing.status != "ok":
+        raise UserError(f"tracing {listing.tracing.status}: {listing.tracing.detail}")
+    for item in listing.traces:
+        sys.stdout.write(f"{item.started_at}  {item.trace_id}  {(item.tool_name or item.name or '-'):24}  "
+                         f"{item.status:5}  {item.duration_ms:9.2f} ms  {item.span_count} spans\n")
+    if not listing.traces:
+        sys.stderr.write(f"archwright: no traces in {settings.db_path}\n")
     return 0
 
 
-def _storage_command(settings: Settings, args: argparse.Namespace) -> int:
-    import json
+def _trace(settings: Settings, args: argparse.Namespace) -> int:
+    detail = _with_runtime(_reading_traces(settings), lambda runtime: runtime.traces.get(args.trace_id))
+    sys.stdout.write(detail.waterfall + "\n")
+    return 0
 
-    import anyio
-    from opentelemetry.trace import NoOpTracerProvider
 
-    from archwright.server.storage import Storage
-    from archwright.server.store import StoreError
-    from archwright.server.telemetry.tracing import setup_telemetry
-    from archwright.server.traces import TraceLookupError, TraceService
-    from archwright.server.workflows.runs import RunView, WorkflowRunError
-    from archwright.server.workflows.service import WorkflowService
+def _reading_traces(settings: Settings) -> Settings:
+    """Reading traces back works even where recording is switched off."""
+    return dataclasses.replace(settings, tracing=True)
 
-    telemetry = setup_telemetry(settings.db_path, install_global=False)
-    storage = Storage(settings.db_path)
-    traces = TraceService(telemetry, storage)
-    workflows = WorkflowService(storage, NoOpTracerProvider().get_tracer("cli"))
 
-    def run(work: Callable[[], Awaitable[T]]) -> T:
-        async def wrapped() -> T:
-            try:
-                return await work()
-            finally:
-                await storage.close()
+def _runs(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(runtime: Any) -> list[Any]:
+        return await (await runtime.engine()).list(workflow_id=args.workflow, status=args.status, limit=args.limit)
 
-        return anyio.run(wrapped)
+    for view in _with_runtime(settings, work):
+        sys.stdout.write(f"{view.run_id}  {view.workflow_id:24}  {view.status}\n")
+    return 0
 
-    def show(view: RunView) -> None:
-        sys.stdout.write(f"run {view.run_id}  {view.workflow_id}  {view.status}\n")
-        for item in view.steps:
-            timing = f"{item.duration_ms:9.2f} ms" if item.duration_ms is not None else " " * 12
-            sys.stdout.write(f"  {item.path:36} {item.status:10} {timing}  attempts {item.attempts}\n")
-        if view.status == "suspended":
-            sys.stdout.write(f"waiting for: {json.dumps(view.question)}\nresume schema: {json.dumps(view.resume_schema)}\n")
-        if view.error:
-            sys.stdout.write(f"error: {view.error}\n")
 
-    try:
-        if args.command == "traces":
-            listing = run(lambda: traces.list(tool_name=args.tool, status=args.status, limit=args.limit))
-            if listing.tracing.status != "ok":
-                sys.stderr.write(f"archwright: tracing {listing.tracing.status}: {listing.tracing.detail}\n")
-                return 2
-            for item in listing.traces:
-                sys.stdout.write(f"{item.started_at}  {item.trace_id}  {(item.tool_name or item.name or '-'):24}  "
-                                 f"{item.status:5}  {item.duration_ms:9.2f} ms  {item.span_count} spans\n")
-            if not listing.traces:
-                sys.stderr.write(f"archwright: no traces in {settings.db_path}\n")
-            return 0
-        if args.command == "trace":
-            sys.stdout.write(run(lambda: traces.get(args.trace_id)).waterfall + "\n")
-            return 0
-        if args.command == "runs":
-            async def listing_runs() -> list[RunView]:
-                return await (await workflows.engine()).list(workflow_id=args.workflow, status=args.status,
-                                                             limit=args.limit)
-            for view in run(listing_runs):
-                sys.stdout.write(f"{view.run_id}  {view.workflow_id:24}  {view.status}\n")
-            return 0
-        if args.command == "run":
-            async def one_run() -> RunView:
-                return await (await workflows.engine()).get(args.run_id)
-            show(run(one_run))
-            return 0
-        if args.command == "resume":
-            data = json.loads(args.data)
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.output is not None and not args.report:
+        raise UserError("-o/--output goes with --report")
+    _check_output(args.output)
 
-            async def resumed() -> RunView:
-                return await (await workflows.engine()).resume(args.run_id, data)
-            show(run(resumed))
-            return 0
-        seconds = parse_age(args.older_than)
-        counts = run(lambda: traces.prune(seconds))
-        sys.stdout.write(f"pruned {counts['traces']} traces ({counts['spans']} spans) and {counts['workflow_runs']} "
-                         f"finished runs older than {args.older_than} from {settings.db_path}; space reclaimed\n")
+    async def work(runtime: Any) -> Any:
+        return await (await runtime.engine()).get(args.run_id)
+
+    view = _with_runtime(settings, work)
+    if not args.report:
+        _show(view)
         return 0
-    except (TraceLookupError, StoreError, WorkflowRunError, ValueError) as error:
-        sys.stderr.write(f"archwright: {error}\n")
-        return 2
-    finally:
-        telemetry.shutdown()
+    markdown = _report_of(view)
+    if markdown is None:
+        raise UserError(f"run {view.run_id} is a {view.workflow_id} run that is {view.status}: it has no report")
+    _write(markdown, args.output)
+    return 0
 
+
+def _resume(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(runtime: Any) -> Any:
+        engine = await runtime.engine()
+        view = await engine.resume(args.run_id, args.data)
+        return await engine.get(view.run_id) if view.status == "success" else view
+
+    view = _with_runtime(settings, work)
+    _show(view)
+    if _report_of(view) is not None:
+        sys.stdout.write(f"print the report with: archwright run {view.run_id} --report\n")
+    return 0
+
+
+def _show(view: Any) -> None:
+    sys.stdout.write(f"run {view.run_id}  {view.workflow_id}  {view.status}\n")
+    for item in view.steps:
+        timing = f"{item.duration_ms:9.2f} ms" if item.duration_ms is not None else " " * 12
+        sys.stdout.write(f"  {item.path:36} {item.status:10} {timing}  attempts {item.attempts}\n")
+    if view.status == "suspended":
+        sys.stdout.write(f"waiting for: {json.dumps(view.question)}\nresume schema: {json.dumps(view.resume_schema)}\n")
+    if view.error:
+        sys.stdout.write(f"error: {view.error}\n")
+
+
+def _prune(settings: Settings, args: argparse.Namespace) -> int:
+    counts = _with_runtime(settings, lambda runtime: runtime.prune(parse_age(args.older_than)))
+    sys.stdout.write(f"pruned {counts['traces']} traces ({counts['spans']} spans) and {counts['workflow_runs']} "
+                     f"finished runs older than {args.older_than} from {settings.db_path}; space reclaimed\n")
+    return 0
+
+
+_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "report": _report, "traces": _traces, "trace": _trace, "runs": _runs, "run": _run, "resume": _resume,
+    "prune": _prune,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

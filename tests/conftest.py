@@ -36,6 +36,18 @@ def parse_mermaid(diagrams: list[str]) -> list[str | None]:
     return results
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test, and no process a test starts, touches the user's own database: the default store is
+    redirected to a temporary folder for the whole session."""
+    folder = tmp_path_factory.mktemp("user-data")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ARCHWRIGHT_DB", str(folder / "archwright.db"))
+    patch.setenv("XDG_DATA_HOME", str(folder))
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
@@ -73,3 +85,24 @@ def handshake():
         ]
 
     return messages
+
+
+@pytest.fixture
+async def make_server():
+    """Build MCP servers the way `archwright serve` does (a Runtime, then the server over it); every
+    runtime made is closed when the test ends. With `telemetry`, calls are traced into its file."""
+    from archwright.server.config import Settings, resolve_db
+    from archwright.server.mcp import build_server
+    from archwright.server.runtime import Runtime
+
+    runtimes: list[Runtime] = []
+
+    def make(telemetry: Any = None, *, db_path: str | None = None):
+        path = db_path or (telemetry.db_path if telemetry is not None else resolve_db(":memory:"))
+        runtime = Runtime(Settings(db_path=path, tracing=telemetry is not None), telemetry)
+        runtimes.append(runtime)
+        return build_server(runtime)
+
+    yield make
+    for runtime in runtimes:
+        await runtime.aclose()

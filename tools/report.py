@@ -1,16 +1,13 @@
 """The full architecture report: analysis, every design, the comparison and the summary, as one
-Markdown document (what `archwright report` prints)."""
+Markdown document. Rendering only: the report workflow produces the parts, this lays them out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archwright.resources import STYLES, Style
-from archwright.tools.analyze import analyze_requirements
-from archwright.tools.compare import compare_architectures
-from archwright.tools.design import design_architecture
-from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
-from archwright.tools.summary import generate_summary, line_item_table, mermaid_block, money, scores_table
+from archwright.resources import Style
+from archwright.tools.models import Analysis, Architecture, Comparison, Summary
+from archwright.tools.summary import line_item_table, mermaid_block, money, scores_table
 
 
 @dataclass(frozen=True)
@@ -21,15 +18,6 @@ class Advice:
     designs: dict[Style, Architecture]
     comparison: Comparison
     summary: Summary
-
-
-def advise(requirement: str, cloud: Cloud = "aws", styles: tuple[Style, ...] = STYLES) -> Advice:
-    """Run the whole advisor once. Raises RequirementError on unusable input."""
-    analysis = analyze_requirements(requirement)
-    designs = {style: design_architecture(analysis, style, cloud) for style in styles}
-    comparison = compare_architectures(analysis, styles, cloud, designs=designs)
-    summary = generate_summary(analysis, comparison, designs)
-    return Advice(analysis, designs, comparison, summary)
 
 
 def render_report(advice: Advice) -> str:

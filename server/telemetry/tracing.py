@@ -20,7 +20,8 @@ from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Status, StatusCode
 
-from archwright.server.store import BUSY_TIMEOUT_MS, SpanRow, SpanWriter
+from archwright.server.store import BUSY_TIMEOUT_MS
+from archwright.server.store.spans import SpanRow, SpanWriter
 from archwright.server.telemetry.redact import Redactor
 
 logger = logging.getLogger("archwright.telemetry")

@@ -1,6 +1,14 @@
 """The `architecture_report` workflow: analyze, design every candidate style in parallel, compare,
-summarize. A requirement too vague to advise on (no domain, no features) suspends the run with
-the analyzer's questions; the answers are appended to the requirement on resume."""
+summarize. It is the one report pipeline: `generate_report`, `run_workflow` and `archwright report`
+all run it, and its steps call the traced advisor, so their spans carry the advisor's attributes.
+
+A requirement too vague to advise on (no domain, no features) suspends the run with the
+analyzer's questions; the answers are appended to the requirement on resume.
+
+Each step stores only what it adds (the analysis once, each design once, the comparison, the
+summary); the full Markdown report is rendered from those on demand (`render_run_report`), never
+stored.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +17,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from archwright.resources import STYLES, Style
-from archwright.tools.analyze import analyze_requirements
-from archwright.tools.compare import compare_architectures
-from archwright.tools.design import design_architecture
+from archwright.server.advisor import TracedAdvisor
+from archwright.server.workflows.engine import Step, StepContext, Workflow, step
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.report import Advice, render_report
-from archwright.tools.summary import generate_summary
-from archwright.server.workflows.engine import StepContext, Workflow, step
+
+WORKFLOW_ID = "architecture_report"
 
 
 class ReportInput(BaseModel):
@@ -40,78 +47,76 @@ class DesignOutcome(BaseModel):
     design: Architecture | None = Field(description="None when the style was not asked for.")
 
 
-class Designed(BaseModel):
-    analyzed: Analyzed
-    designs: dict[Style, Architecture]
+class Designs(BaseModel):
+    """The parallel design steps' outputs, keyed by step id."""
+
+    design_serverless: DesignOutcome
+    design_microservices: DesignOutcome
+    design_monolith: DesignOutcome
+
+    def by_style(self) -> dict[Style, Architecture]:
+        outcomes = {style: getattr(self, f"design_{style}").design for style in STYLES}
+        return {style: design for style, design in outcomes.items() if design is not None}
 
 
-class Compared(BaseModel):
-    analyzed: Analyzed
-    designs: dict[Style, Architecture]
-    comparison: Comparison
+def _designs(ctx: StepContext) -> dict[Style, Architecture]:
+    return Designs(**{f"design_{s}": ctx.result(f"design_{s}") for s in STYLES}).by_style()
 
 
-class Report(BaseModel):
-    markdown: str = Field(description="The full report: summary, analysis, designs, comparison.")
-    analysis: Analysis
-    comparison: Comparison
-    summary: Summary
+def architecture_report(advisor: TracedAdvisor) -> Workflow:
+    """Build the workflow over `advisor` (a new instance each call; the registry keeps one)."""
 
+    @step()
+    def analyze(given: ReportInput, ctx: StepContext) -> Analyzed:
+        """Analyse the requirement; suspend with the analyzer's questions when it is too vague."""
+        answers = ctx.resumed(Answers)
+        requirement = given.requirement if answers is None else f"{given.requirement}\n\n{answers.answers}"
+        analysis = advisor.analyze(requirement)
+        if analysis.is_vague and answers is None:
+            ctx.suspend({"message": "The requirement is too vague to advise on. Please answer these questions.",
+                         "questions": analysis.questions}, Answers)
+        return Analyzed(requirement=requirement, cloud=given.cloud, styles=given.styles, analysis=analysis)
 
-@step()
-def analyze(given: ReportInput, ctx: StepContext) -> Analyzed:
-    """Analyse the requirement; suspend with the analyzer's questions when it is too vague."""
-    answers = ctx.resumed(Answers)
-    requirement = given.requirement if answers is None else f"{given.requirement}\n\n{answers.answers}"
-    analysis = analyze_requirements(requirement)
-    if analysis.is_vague and answers is None:
-        ctx.suspend({"message": "The requirement is too vague to advise on. Please answer these questions.",
-                     "questions": analysis.questions}, Answers)
-    return Analyzed(requirement=requirement, cloud=given.cloud, styles=given.styles, analysis=analysis)
+    def design_step(style: Style) -> Step:
+        def design(analyzed: Analyzed, ctx: StepContext) -> DesignOutcome:
+            if style not in analyzed.styles:
+                return DesignOutcome(design=None)
+            return DesignOutcome(design=advisor.design(analyzed.analysis, style, analyzed.cloud))
 
+        design.__doc__ = f"Design the {style} candidate."
+        return step(f"design_{style}")(design)
 
-def _design_step(style: Style) -> Any:
-    def design(analyzed: Analyzed, ctx: StepContext) -> DesignOutcome:
-        if style not in analyzed.styles:
-            return DesignOutcome(design=None)
-        return DesignOutcome(design=design_architecture(analyzed.analysis, style, analyzed.cloud))
+    @step()
+    def compare(designs: Designs, ctx: StepContext) -> Comparison:
+        """Price, staff and score the designed styles."""
+        analyzed: Analyzed = ctx.result("analyze")
+        return advisor.compare(analyzed.analysis, designs.by_style(), analyzed.cloud)
 
-    design.__annotations__ = {"analyzed": Analyzed, "ctx": StepContext, "return": DesignOutcome}
-    return step(f"design_{style}")(design)
+    @step()
+    def summarize(comparison: Comparison, ctx: StepContext) -> Summary:
+        """Write the executive summary."""
+        analyzed: Analyzed = ctx.result("analyze")
+        return advisor.summarize(analyzed.analysis, comparison, _designs(ctx))
 
-
-def _collect(designed: Any, ctx: StepContext) -> Designed:
-    outcomes = {style: getattr(designed, f"design_{style}").design for style in STYLES}
-    return Designed(analyzed=ctx.result("analyze"), designs={s: d for s, d in outcomes.items() if d is not None})
-
-
-@step()
-def compare(designed: Designed, ctx: StepContext) -> Compared:
-    """Price, staff and score the designed styles."""
-    analyzed = designed.analyzed
-    comparison = compare_architectures(analyzed.analysis, list(designed.designs), analyzed.cloud,
-                                       designs=designed.designs)
-    return Compared(analyzed=analyzed, designs=designed.designs, comparison=comparison)
-
-
-@step()
-def summarize(compared: Compared, ctx: StepContext) -> Report:
-    """Write the summary and the full report."""
-    analysis = compared.analyzed.analysis
-    summary = generate_summary(analysis, compared.comparison, compared.designs)
-    markdown = render_report(Advice(analysis, compared.designs, compared.comparison, summary))
-    return Report(markdown=markdown, analysis=analysis, comparison=compared.comparison, summary=summary)
-
-
-def architecture_report() -> Workflow:
-    """Build the workflow (a new instance each call; the registry keeps one)."""
     return (
-        Workflow("architecture_report", ReportInput,
+        Workflow(WORKFLOW_ID, ReportInput,
                  description="Analyze, design every candidate style in parallel, compare, summarize.")
         .then(analyze)
-        .parallel(*(_design_step(s) for s in STYLES), id="design")
-        .map(_collect, Designed, id="collect")
+        .parallel(*(design_step(s) for s in STYLES), id="design")
         .then(compare)
         .then(summarize)
         .commit()
     )
+
+
+def report_advice(step_outputs: dict[str, Any]) -> Advice:
+    """A finished report run's stored step outputs (by step id) as the advisor's result."""
+    analyzed = Analyzed.model_validate(step_outputs["analyze"])
+    designs = Designs.model_validate({f"design_{s}": step_outputs[f"design_{s}"] for s in STYLES}).by_style()
+    return Advice(analyzed.analysis, designs, Comparison.model_validate(step_outputs["compare"]),
+                  Summary.model_validate(step_outputs["summarize"]))
+
+
+def render_run_report(step_outputs: dict[str, Any]) -> str:
+    """The full Markdown report of a finished run, rendered from what its steps stored."""
+    return render_report(report_advice(step_outputs))

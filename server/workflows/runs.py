@@ -20,7 +20,7 @@ from opentelemetry import trace
 from opentelemetry.trace import StatusCode
 from pydantic import BaseModel, Field, ValidationError
 
-from archwright.server.store import Encoded, RunRecord, RunStore, StepRecord
+from archwright.server.store.runs import Encoded, RunRecord, RunStore, StepRecord
 from archwright.server.workflows.engine import (
     RunCanceled,
     Step,
@@ -62,8 +62,10 @@ class RunView(BaseModel):
     workflow_id: str
     status: Literal["pending", "running", "suspended", "success", "failed", "canceled", "interrupted"]
     output: Any = None
+    output_step: str | None = Field(default=None, description="The step whose output is the run's output.")
     error: str | None = None
     suspended_step: str | None = None
+    thread_id: str | None = None
     question: Any = Field(default=None, description="What a suspended run is waiting for.")
     resume_schema: Any = Field(default=None, description="JSON schema the resume data must satisfy.")
     trace_id: str | None = None
@@ -71,10 +73,27 @@ class RunView(BaseModel):
     uri: str
 
 
+def _reference(value: Any, produced_by: dict[int, str]) -> Any:
+    """How a step's input or the run's output is stored: a reference when it is another step's
+    output ({"$output_of": path}) or is made of several (a parallel node's outputs, keyed by step
+    id: {"$outputs_of": {field: path}}), so nothing a run produces is written twice."""
+    source = produced_by.get(id(value))
+    if source:
+        return {"$output_of": source}
+    if isinstance(value, BaseModel):
+        fields = {name: produced_by.get(id(getattr(value, name))) for name in type(value).model_fields}
+        if fields and all(fields.values()):
+            return {"$outputs_of": fields}
+    return _dump(value)
+
+
 def _resolved(value: Any, steps: dict[str, StepRecord]) -> Any:
-    """A stored value, with a reference to another step's output replaced by that output."""
+    """A stored value, with references to other steps' outputs replaced by those outputs."""
     if isinstance(value, dict) and set(value) == {"$output_of"} and value["$output_of"] in steps:
-        return steps[value["$output_of"]].output
+        return _plain(steps[value["$output_of"]].output)
+    if isinstance(value, dict) and set(value) == {"$outputs_of"} and isinstance(value["$outputs_of"], dict):
+        return {name: _plain(steps[path].output) if path in steps else None
+                for name, path in value["$outputs_of"].items()}
     return value
 
 
@@ -84,10 +103,15 @@ def _step_view(record: StepRecord, *, with_output: bool) -> StepView:
                     duration_ms=round((record.end_ns - record.start_ns) / 1e6, 3) if record.end_ns else None)
 
 
+def _output_step(stored: Any) -> str | None:
+    return stored["$output_of"] if isinstance(stored, dict) and set(stored) == {"$output_of"} else None
+
+
 def _view(record: RunRecord, steps: dict[str, StepRecord]) -> RunView:
     return RunView(
         run_id=record.run_id, workflow_id=record.workflow_id, status=record.status,  # type: ignore[arg-type]
-        output=_resolved(record.output, steps), error=record.error, suspended_step=record.suspended_step,
+        output=_resolved(record.output, steps), output_step=_output_step(record.output), error=record.error,
+        suspended_step=record.suspended_step, thread_id=record.thread_id,
         question=record.suspend_payload, resume_schema=record.resume_schema, trace_id=record.trace_id,
         steps=[_step_view(s, with_output=True) for s in steps.values()],
         uri=f"archwright://runs/{record.run_id}",
@@ -148,7 +172,8 @@ class Engine:
             raise WorkflowRunError(f"The input does not fit workflow {workflow_id!r}: {problems}. Expected: "
                                    f"{workflow.input_model.model_json_schema()}") from None
         run_id = uuid.uuid4().hex
-        await self._runs.create_run(run_id, workflow_id, validated.model_dump(mode="json"), os.getpid())
+        await self._runs.create_run(run_id, workflow_id, validated.model_dump(mode="json"), os.getpid(),
+                                    thread_id=_thread_of(validated))
         return await self._execute(workflow, run_id, validated, None, progress)
 
     async def resume(self, run_id: str, data: Any, *, progress: Progress | None = None) -> RunView:
@@ -182,10 +207,11 @@ class Engine:
     async def get(self, run_id: str) -> RunView:
         return _view(await self._record(run_id), await self._runs.steps(run_id))
 
-    async def list(self, *, workflow_id: str | None = None, status: str | None = None, limit: int = 20) -> list[RunView]:
+    async def list(self, *, workflow_id: str | None = None, status: str | None = None, thread_id: str | None = None,
+                   limit: int = 20) -> list[RunView]:
         if workflow_id:
             self.workflow(workflow_id)
-        runs = await self._runs.list_runs(workflow_id=workflow_id, status=status, limit=limit)
+        runs = await self._runs.list_runs(workflow_id=workflow_id, status=status, thread_id=thread_id, limit=limit)
         return [_view(r, {}).model_copy(update={"output": None}) for r in runs]  # get() shows a run in full
 
     async def _record(self, run_id: str) -> RunRecord:
@@ -216,14 +242,13 @@ class Engine:
             resume = None
             if snapshot is not None and snapshot.status == "suspended" and resume_data is not None:
                 resume = resume_data
-            source = produced_by.get(id(value))
-            stored_input = {"$output_of": source} if source else _dump(value)
+            stored_input = _reference(value, produced_by)
             output = await self._attempts(step, value, stored_input, path, run_id, results, resume, records)
             produced_by[id(output)] = path
             results[step.id] = output
             done[0] += 1
             if progress is not None:
-                await progress(done[0], max(total, done[0]), path)
+                await progress(done[0], max(total, done[0]), f"finished {path}")
             return output
 
         with self._tracer.start_as_current_span(
@@ -265,12 +290,12 @@ class Engine:
             else:
                 value = outcome["value"]
                 # The final value is usually the last step's stored output: reference it, don't write it twice.
-                source = produced_by.get(id(value))
-                stored = records[source].output if source else _dump(value)
-                result.update(status="success", output=json.loads(stored) if isinstance(stored, Encoded) else stored)
+                stored = _reference(value, produced_by)
+                result.update(status="success", output=_resolved(_plain(stored), records),
+                              output_step=_output_step(stored))
                 applied = await self._runs.update_run(
-                    run_id, only_if_running=True, status="success", output={"$output_of": source} if source else
-                    _dump(value), error=None, suspended_step=None, suspend_payload=None, resume_schema=None)
+                    run_id, only_if_running=True, status="success", output=stored, error=None, suspended_step=None,
+                    suspend_payload=None, resume_schema=None)
             finally:
                 self._cancel.pop(run_id, None)
             if not applied:  # canceled from elsewhere while it finished: the stored status stands
@@ -279,7 +304,7 @@ class Engine:
             trace_id = format(span.get_span_context().trace_id, "032x")
         return RunView(
             run_id=run_id, workflow_id=workflow.id, trace_id=trace_id, uri=f"archwright://runs/{run_id}",
-            steps=[_step_view(r, with_output=False) for r in records.values()],
+            thread_id=_thread_of(initial), steps=[_step_view(r, with_output=False) for r in records.values()],
             **result,
         )
 
@@ -304,8 +329,7 @@ class Engine:
                     await finished.wait()
                 if finished.is_set():
                     return
-                record = await self._runs.get_run(run_id)
-                if record is not None and record.status == "canceled":
+                if await self._runs.run_status(run_id) == "canceled":
                     scope.cancel()
                     return
 
@@ -348,6 +372,17 @@ class Engine:
                                                              attempt, started, time.time_ns()))
                 return output
         raise AssertionError("unreachable")
+
+
+def _thread_of(data: BaseModel) -> str | None:
+    """The conversation a run belongs to, when its input names one (a `thread_id` field)."""
+    thread_id = getattr(data, "thread_id", None)
+    return thread_id if isinstance(thread_id, str) else None
+
+
+def _plain(value: Any) -> Any:
+    """A value as a client reads it back (stored JSON text parsed)."""
+    return json.loads(value) if isinstance(value, Encoded) else value
 
 
 def _dump(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""The registered workflows and their engine, bound to the process's storage on first use.
+"""The registered workflows and their engine, bound to the process's database on first use.
 
 Opening the engine also marks runs left `running` by dead processes as interrupted.
 """
@@ -8,33 +8,38 @@ from __future__ import annotations
 import anyio
 from opentelemetry import trace
 
-from archwright.server.storage import Storage
-from archwright.server.store import RunStore, StoreError
+from archwright.server.advisor import TracedAdvisor
+from archwright.server.store import Database, StoreError
+from archwright.server.store.runs import RunStore
 from archwright.server.workflows.engine import Workflow
 from archwright.server.workflows.report import architecture_report
 from archwright.server.workflows.runs import Engine, WorkflowRunError
 
 
-def registered_workflows() -> dict[str, Workflow]:
-    workflows = [architecture_report()]
+def registered_workflows(advisor: TracedAdvisor) -> dict[str, Workflow]:
+    workflows = [architecture_report(advisor)]
     return {w.id: w for w in workflows}
 
 
 class WorkflowService:
-    def __init__(self, storage: Storage, tracer: trace.Tracer) -> None:
-        self._storage = storage
+    """The workflows this process knows and the engine that runs them (one per process)."""
+
+    def __init__(self, database: Database, tracer: trace.Tracer, advisor: TracedAdvisor) -> None:
+        self._database = database
         self._tracer = tracer
-        self.workflows = registered_workflows()
+        self.workflows = registered_workflows(advisor)
         self._engine: Engine | None = None
         self._lock = anyio.Lock()
 
     async def engine(self) -> Engine:
+        """The engine; raises WorkflowRunError saying why when the database cannot be used."""
         async with self._lock:
             if self._engine is None:
                 try:
-                    store = await self._storage.store()
+                    await self._database.connection()
                 except StoreError as error:
                     raise WorkflowRunError(f"Workflow runs need the database, which cannot be used: {error}") from None
-                self._engine = Engine(RunStore(store), self.workflows, self._tracer)
-                await self._engine.recover_interrupted()
+                engine = Engine(RunStore(self._database), self.workflows, self._tracer)
+                await engine.recover_interrupted()
+                self._engine = engine
             return self._engine

@@ -9,20 +9,19 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from archwright.server.app import build_server
 
 pytestmark = pytest.mark.anyio
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 ADVISOR_TOOLS = {"analyze_requirements", "design_architecture", "compare_architectures", "generate_summary"}
 
 
-async def _call(name: str, arguments: dict[str, Any]):
-    async with Client(build_server()) as client:
+async def _call(make_server, name: str, arguments: dict[str, Any]):
+    async with Client(make_server()) as client:
         return await client.call_tool(name, arguments)
 
 
-async def test_tools_are_listed_with_descriptions_schemas_and_annotations() -> None:
-    async with Client(build_server()) as client:
+async def test_tools_are_listed_with_descriptions_schemas_and_annotations(make_server) -> None:
+    async with Client(make_server()) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     assert set(tools) == ADVISOR_TOOLS | {"list_traces", "get_trace", "generate_report", "run_workflow",
                                           "resume_workflow", "get_workflow_run", "list_workflow_runs",
@@ -48,8 +47,8 @@ async def test_tools_are_listed_with_descriptions_schemas_and_annotations() -> N
         "serverless", "microservices", "monolith"}
 
 
-async def test_analyze_returns_structured_content_and_readable_text() -> None:
-    result = await _call("analyze_requirements", {"requirement": RIDE})
+async def test_analyze_returns_structured_content_and_readable_text(make_server) -> None:
+    result = await _call(make_server, "analyze_requirements", {"requirement": RIDE})
     assert not result.is_error
     data = result.structured_content
     assert data["primary_domain"] == "ride_sharing"
@@ -58,8 +57,8 @@ async def test_analyze_returns_structured_content_and_readable_text() -> None:
     assert "Domain: ride_sharing" in result.content[0].text
 
 
-async def test_an_analysis_can_be_passed_back_instead_of_the_text() -> None:
-    async with Client(build_server()) as client:
+async def test_an_analysis_can_be_passed_back_instead_of_the_text(make_server) -> None:
+    async with Client(make_server()) as client:
         analysis = (await client.call_tool("analyze_requirements", {"requirement": RIDE})).structured_content
         design = await client.call_tool("design_architecture", {"analysis": analysis, "style": "serverless",
                                                                  "cloud": "gcp"})
@@ -74,8 +73,8 @@ async def test_an_analysis_can_be_passed_back_instead_of_the_text() -> None:
     assert summary.content[0].text.startswith("# Architecture summary")
 
 
-async def test_compare_returns_itemised_costs_and_a_recommendation() -> None:
-    result = await _call("compare_architectures", {"requirement": RIDE, "cloud": "azure"})
+async def test_compare_returns_itemised_costs_and_a_recommendation(make_server) -> None:
+    result = await _call(make_server, "compare_architectures", {"requirement": RIDE, "cloud": "azure"})
     data = result.structured_content
     assert {o["style"] for o in data["options"]} == {"serverless", "microservices", "monolith"}
     item = data["options"][0]["monthly_cost"]["line_items"][0]
@@ -102,21 +101,21 @@ async def test_compare_returns_itemised_costs_and_a_recommendation() -> None:
         ("generate_summary", {"requirement": RIDE, "comparison": {"options": "none"}}, "comparison"),
     ],
 )
-async def test_bad_input_is_a_tool_error_that_says_what_is_accepted(name: str, arguments: dict, expected: str) -> None:
-    result = await _call(name, arguments)
+async def test_bad_input_is_a_tool_error_that_says_what_is_accepted(make_server, name: str, arguments: dict, expected: str) -> None:
+    result = await _call(make_server, name, arguments)
     assert result.is_error
     assert expected in result.content[0].text
 
 
-async def test_the_server_keeps_serving_after_errors() -> None:
-    async with Client(build_server()) as client:
+async def test_the_server_keeps_serving_after_errors(make_server) -> None:
+    async with Client(make_server()) as client:
         bad = await client.call_tool("analyze_requirements", {"requirement": ""})
         good = await client.call_tool("analyze_requirements", {"requirement": RIDE})
     assert bad.is_error and not good.is_error
 
 
-async def test_knowledge_base_resources() -> None:
-    async with Client(build_server()) as client:
+async def test_knowledge_base_resources(make_server) -> None:
+    async with Client(make_server()) as client:
         listed = {str(r.uri) for r in (await client.list_resources()).resources}
         templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
         domains = json.loads((await client.read_resource("archwright://domains")).contents[0].text)
@@ -132,16 +131,16 @@ async def test_knowledge_base_resources() -> None:
     assert gcp["compute"]["monolith"] == "Cloud Run"
 
 
-async def test_unknown_resource_ids_are_clear_errors() -> None:
-    async with Client(build_server()) as client:
+async def test_unknown_resource_ids_are_clear_errors(make_server) -> None:
+    async with Client(make_server()) as client:
         with pytest.raises(MCPError, match="Unknown domain 'pirates'"):
             await client.read_resource("archwright://domains/pirates")
         with pytest.raises(MCPError, match="Known clouds"):
             await client.read_resource("archwright://pricing/oracle")
 
 
-async def test_the_design_prompt_walks_through_the_tools() -> None:
-    async with Client(build_server()) as client:
+async def test_the_design_prompt_walks_through_the_tools(make_server) -> None:
+    async with Client(make_server()) as client:
         prompts = {p.name: p for p in (await client.list_prompts()).prompts}
         assert "design_architecture" in prompts
         result = await client.get_prompt("design_architecture", {"idea": RIDE, "cloud": "gcp"})

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from archwright.server.store import MIGRATIONS, SCHEMA_VERSION, SpanRow, SpanWriter, StoreError, connect, migrate, rows_total
+from archwright.server.store import MIGRATIONS, SCHEMA_VERSION, StoreError, connect, migrate
+from archwright.server.store.database import rows_total
+from archwright.server.store.spans import SpanRow, SpanWriter
 
 EXECUTABLE = Path(sys.executable).with_name("archwright")
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
@@ -43,10 +45,10 @@ def test_an_empty_file_migrates_to_the_current_schema(tmp_path: Path) -> None:
             "working_memory", "scores"} <= _tables(db)
 
 
-def test_the_previous_version_migrates_forward_keeping_its_data(tmp_path: Path) -> None:
+def test_version_1_migrates_forward_keeping_its_data(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     connection = connect(str(db))
-    assert migrate(connection, target=SCHEMA_VERSION - 1) == SCHEMA_VERSION - 1
+    assert migrate(connection, target=1) == 1
     connection.close()
     writer_v1 = sqlite3.connect(db)
     writer_v1.execute("INSERT INTO spans VALUES (?, ?, NULL, 'old', 'internal', 'ok', NULL, 1, 2, '{}', '[]')",
@@ -61,6 +63,33 @@ def test_the_previous_version_migrates_forward_keeping_its_data(tmp_path: Path) 
     assert versions == [v for v, _, _ in MIGRATIONS]
     assert rows_total(str(db), "spans") == 1
     assert "workflow_runs" in _tables(db)
+
+
+def test_version_2_reshapes_scores_messages_and_runs_keeping_their_rows(tmp_path: Path) -> None:
+    db = tmp_path / "v2.db"
+    connection = connect(str(db))
+    assert migrate(connection, target=2) == 2
+    connection.execute("INSERT INTO workflow_runs (run_id, workflow_id, status, input, created_ns, updated_ns) "
+                       "VALUES ('r1', 'architecture_report', 'success', ?, 1, 2)",
+                       (json.dumps({"requirement": "x", "thread_id": "chat-7"}),))
+    connection.execute("INSERT INTO workflow_runs (run_id, workflow_id, status, input, created_ns, updated_ns) "
+                       "VALUES ('r2', 'architecture_report', 'success', '{\"requirement\": \"y\"}', 1, 2)")
+    connection.execute("INSERT INTO scores VALUES ('s1', 'completeness', 'r1', NULL, 'report', 0.75, 'covers NFRs', 3)")
+    connection.execute("INSERT INTO threads VALUES ('chat-7', NULL, 'gym app', '{}', 1, 1)")
+    connection.execute("INSERT INTO messages VALUES ('m1', 'chat-7', 'user', 'hello', '{}', 1)")
+    assert migrate(connection) == SCHEMA_VERSION
+    runs = dict(connection.execute("SELECT run_id, thread_id FROM workflow_runs").fetchall())
+    score = connection.execute("SELECT scorer, run_id, status, value, reason, steps FROM scores").fetchone()
+    message = connection.execute("SELECT role, content, tool_calls, tool_call_id FROM messages").fetchone()
+    connection.execute("INSERT INTO scores (score_id, scorer, status, value, reason, created_ns) "
+                       "VALUES ('s2', 'judge', 'not_scorable', NULL, 'no model configured', 4)")
+    with pytest.raises(sqlite3.IntegrityError):  # a scored row needs a value; an unscorable one has none
+        connection.execute("INSERT INTO scores (score_id, scorer, status, value, reason, created_ns) "
+                           "VALUES ('s3', 'judge', 'scored', NULL, 'missing value', 5)")
+    connection.close()
+    assert runs == {"r1": "chat-7", "r2": None}
+    assert score == ("completeness", "r1", "scored", 0.75, "covers NFRs", "[]")
+    assert message == ("user", "hello", "[]", None)
 
 
 def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
@@ -95,7 +124,7 @@ def test_two_processes_write_to_one_file_at_once(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     script = textwrap.dedent(f"""
         import sys, time
-        from archwright.server.store import SpanRow, SpanWriter
+        from archwright.server.store.spans import SpanRow, SpanWriter
         worker = int(sys.argv[1])
         writer = SpanWriter({str(db)!r})
         for batch in range(40):
@@ -259,7 +288,7 @@ def test_a_failed_open_leaks_no_connection_thread(tmp_path: Path) -> None:
 
     import anyio
 
-    from archwright.server.store import Store
+    from archwright.server.store import Database
 
     db = tmp_path / "corrupt.db"
     db.write_bytes(b"not sqlite at all" * 300)
@@ -267,7 +296,7 @@ def test_a_failed_open_leaks_no_connection_thread(tmp_path: Path) -> None:
     async def attempts() -> None:
         for _ in range(5):
             with pytest.raises(StoreError):
-                await Store.open(str(db))
+                await Database.opened(str(db))
 
     def connection_workers() -> int:  # aiosqlite names its threads after their target
         return sum("_connection_worker_thread" in t.name for t in threading.enumerate())

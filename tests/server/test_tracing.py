@@ -14,7 +14,6 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from archwright.server.app import build_server
 from archwright.server.store import prepare
 from archwright.server.telemetry.redact import Redactor
 from archwright.server.telemetry.tracing import setup_telemetry
@@ -41,9 +40,9 @@ def _tree(spans):
     return {s.name: (by_id[s.parent.span_id].name if s.parent and s.parent.span_id in by_id else None) for s in spans}
 
 
-async def test_a_tool_call_is_one_trace_with_the_advisor_steps_as_children(telemetry) -> None:
+async def test_a_tool_call_is_one_trace_with_the_advisor_steps_as_children(make_server, telemetry) -> None:
     telemetry.memory.clear()
-    async with Client(build_server(telemetry)) as client:
+    async with Client(make_server(telemetry)) as client:
         result = await client.call_tool("compare_architectures", {"requirement": RIDE})
     spans = [s for s in telemetry.memory.get_finished_spans() if s.name != "tools/list"]
     call_spans = [s for s in spans if s.context.trace_id == spans[-1].context.trace_id]
@@ -68,8 +67,8 @@ async def test_a_tool_call_is_one_trace_with_the_advisor_steps_as_children(telem
     assert link and str(link[0].uri) == f"archwright://traces/{trace_id}"
 
 
-async def test_get_trace_returns_the_tree_and_a_waterfall(telemetry) -> None:
-    async with Client(build_server(telemetry)) as client:
+async def test_get_trace_returns_the_tree_and_a_waterfall(make_server, telemetry) -> None:
+    async with Client(make_server(telemetry)) as client:
         result = await client.call_tool("design_architecture", {"requirement": RIDE, "style": "monolith"})
         uri = next(str(c.uri) for c in result.content if c.type == "resource_link")
         trace_id = uri.rsplit("/", 1)[1]
@@ -86,8 +85,8 @@ async def test_get_trace_returns_the_tree_and_a_waterfall(telemetry) -> None:
     assert resource["trace_id"] == trace_id
 
 
-async def test_list_traces_is_newest_first_filtered_and_paginated(telemetry) -> None:
-    async with Client(build_server(telemetry)) as client:
+async def test_list_traces_is_newest_first_filtered_and_paginated(make_server, telemetry) -> None:
+    async with Client(make_server(telemetry)) as client:
         for _ in range(3):
             await client.call_tool("analyze_requirements", {"requirement": RIDE})
         await client.call_tool("analyze_requirements", {"requirement": ""})
@@ -113,16 +112,16 @@ async def test_list_traces_is_newest_first_filtered_and_paginated(telemetry) -> 
         ("ABCDEF0123456789ABCDEF0123456789", "32 lowercase hexadecimal"),
     ],
 )
-async def test_bad_trace_ids_are_clear_errors(telemetry, trace_id: str, expected: str) -> None:
-    async with Client(build_server(telemetry)) as client:
+async def test_bad_trace_ids_are_clear_errors(make_server, telemetry, trace_id: str, expected: str) -> None:
+    async with Client(make_server(telemetry)) as client:
         result = await client.call_tool("get_trace", {"trace_id": trace_id})
         assert result.is_error and expected in result.content[0].text
         with pytest.raises(MCPError, match="trace"):
             await client.read_resource(f"archwright://traces/{trace_id.replace('/', '_')}")
 
 
-async def test_without_telemetry_trace_tools_say_tracing_is_disabled() -> None:
-    async with Client(build_server()) as client:
+async def test_without_telemetry_trace_tools_say_tracing_is_disabled(make_server) -> None:
+    async with Client(make_server()) as client:
         listing = await client.call_tool("list_traces", {})
         result = await client.call_tool("analyze_requirements", {"requirement": RIDE})
     assert listing.structured_content["tracing"]["status"] == "disabled"
@@ -130,7 +129,7 @@ async def test_without_telemetry_trace_tools_say_tracing_is_disabled() -> None:
 
 
 @pytest.mark.parametrize("fault", ["read_only", "corrupt", "newer_schema"])
-async def test_a_broken_database_degrades_tracing_but_tools_keep_answering(tmp_path, fault: str) -> None:
+async def test_a_broken_database_degrades_tracing_but_tools_keep_answering(make_server, tmp_path, fault: str) -> None:
     db = tmp_path / "broken.db"
     if fault == "corrupt":
         db.write_bytes(b"this is not a sqlite database" * 100)
@@ -145,7 +144,7 @@ async def test_a_broken_database_degrades_tracing_but_tools_keep_answering(tmp_p
         restore = _make_read_only(db)
     local = setup_telemetry(str(db), redactor=Redactor(), install_global=False, schedule_delay_millis=10)
     try:
-        async with Client(build_server(local)) as client:
+        async with Client(make_server(local)) as client:
             advice = await client.call_tool("analyze_requirements", {"requirement": RIDE})
             local.flush()
             listing = await client.call_tool("list_traces", {})
@@ -164,12 +163,12 @@ async def test_a_broken_database_degrades_tracing_but_tools_keep_answering(tmp_p
         assert connection.execute("SELECT name FROM sqlite_master WHERE name = 'spans'").fetchone() is None
 
 
-async def test_an_in_memory_database_keeps_traces_for_the_life_of_the_server() -> None:
+async def test_an_in_memory_database_keeps_traces_for_the_life_of_the_server(make_server) -> None:
     from archwright.server.config import resolve_db
 
     local = setup_telemetry(resolve_db(":memory:"), redactor=Redactor(), install_global=False, schedule_delay_millis=10)
     try:
-        async with Client(build_server(local)) as client:
+        async with Client(make_server(local)) as client:
             empty = (await client.call_tool("list_traces", {})).structured_content
             await client.call_tool("analyze_requirements", {"requirement": RIDE})
             listed = (await client.call_tool("list_traces", {})).structured_content

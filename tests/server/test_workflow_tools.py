@@ -10,24 +10,24 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from archwright.server.app import build_server
 
 pytestmark = pytest.mark.anyio
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 ANSWERS = "It is a booking app for a yoga studio: members book classes and pay by card. About 500 members."
 
 
-async def test_generate_report_runs_the_workflow_with_progress_and_links(telemetry) -> None:
+async def test_generate_report_runs_the_workflow_with_progress_and_links(make_server, telemetry) -> None:
     notes: list[tuple[float, float | None, str | None]] = []
 
     async def on_progress(progress: float, total: float | None, message: str | None) -> None:
         notes.append((progress, total, message))
 
-    async with Client(build_server(telemetry)) as client:
+    async with Client(make_server(telemetry)) as client:
         result = await client.call_tool("generate_report", {"requirement": RIDE}, progress_callback=on_progress)
         data = result.structured_content
         run = await client.call_tool("get_workflow_run", {"run_id": data["run_id"]})
-        full = json.loads((await client.read_resource(data["run"])).contents[0].text)
+        stored = (await client.read_resource(data["run"])).contents[0].text
+        report = (await client.read_resource(data["report"])).contents[0]
         trace = await client.call_tool("get_trace", {"trace_id": data["trace"].rsplit("/", 1)[1]})
     assert not result.is_error and data["status"] == "success"
     assert data["summary_markdown"].startswith("# Architecture summary")
@@ -36,13 +36,22 @@ async def test_generate_report_runs_the_workflow_with_progress_and_links(telemet
     assert any("finished analyze" == n[2] for n in notes) and any("summarize" in (n[2] or "") for n in notes)
     steps = [s["path"] for s in run.structured_content["steps"]]
     assert steps[0] == "analyze" and steps[-1] == "summarize" and "design/design_monolith" in steps
-    assert full["output"]["markdown"].startswith("# Architecture report")
+    full = json.loads(stored)
+    assert full["output_step"] == "summarize" and "output" not in full  # the summary is stored once, in its step
+    outputs = {s["path"]: s["output"] for s in full["steps"]}
+    assert outputs["summarize"]["markdown"] == data["summary_markdown"]
+    assert outputs["compare"]["recommendation"]["style"] == data["recommended_style"]
+    assert report.mime_type == "text/markdown" and report.text.startswith("# Architecture report")
+    assert "Appendix C: comparison" in report.text
+    assert f"recommended style {data['recommended_style']}" in result.content[0].text
+    assert data["report"] in result.content[0].text or any(
+        getattr(block, "uri", None) == data["report"] for block in result.content)
     tree = json.dumps(trace.structured_content["spans"])
     assert "invoke_workflow architecture_report" in tree and "step design/design_serverless" in tree
 
 
-async def test_a_vague_requirement_suspends_with_questions_and_resumes_with_answers() -> None:
-    async with Client(build_server()) as client:
+async def test_a_vague_requirement_suspends_with_questions_and_resumes_with_answers(make_server) -> None:
+    async with Client(make_server()) as client:
         suspended = (await client.call_tool("generate_report", {"requirement": "An app."})).structured_content
         assert suspended["status"] == "suspended"
         assert suspended["question"]["questions"] and suspended["resume_schema"]["required"] == ["answers"]
@@ -57,14 +66,14 @@ async def test_a_vague_requirement_suspends_with_questions_and_resumes_with_answ
     assert listed["runs"][0]["run_id"] == suspended["run_id"]
 
 
-async def test_a_client_that_supports_elicitation_is_asked_directly() -> None:
+async def test_a_client_that_supports_elicitation_is_asked_directly(make_server) -> None:
     asked: list[str] = []
 
     async def answer(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
         asked.append(params.message)
         return types.ElicitResult(action="accept", content={"answers": ANSWERS})
 
-    async with Client(build_server(), mode="legacy", elicitation_callback=answer) as client:
+    async with Client(make_server(), mode="legacy", elicitation_callback=answer) as client:
         result = await client.call_tool("generate_report", {"requirement": "An app."})
     assert asked and "What kind of app" in asked[0]
     assert result.structured_content["status"] == "success"
@@ -82,14 +91,14 @@ async def test_a_client_that_supports_elicitation_is_asked_directly() -> None:
         ("generate_report", {"requirement": ""}, "empty"),
     ],
 )
-async def test_bad_requests_are_clear_tool_errors(tool: str, arguments: dict, expected: str) -> None:
-    async with Client(build_server()) as client:
+async def test_bad_requests_are_clear_tool_errors(make_server, tool: str, arguments: dict, expected: str) -> None:
+    async with Client(make_server()) as client:
         result = await client.call_tool(tool, arguments)
     assert result.is_error and expected in result.content[0].text
 
 
-async def test_run_cancel_and_the_workflow_resources() -> None:
-    async with Client(build_server()) as client:
+async def test_run_cancel_and_the_workflow_resources(make_server) -> None:
+    async with Client(make_server()) as client:
         started = await client.call_tool("run_workflow", {"workflow_id": "architecture_report",
                                                           "input": {"requirement": "An app."}})
         run_id = started.structured_content["run_id"]

@@ -9,7 +9,8 @@ import pytest
 from opentelemetry.trace import NoOpTracerProvider
 from pydantic import BaseModel
 
-from archwright.server.store import RunStore, Store
+from archwright.server.store import Database
+from archwright.server.store.runs import RunStore
 from archwright.server.workflows.engine import StepContext, Workflow, WorkflowBuildError, step
 from archwright.server.workflows.runs import Engine, WorkflowRunError
 
@@ -70,8 +71,8 @@ def ask(n: Number, ctx: StepContext) -> Number:
     return Number(value=n.value + answer.answer)
 
 
-async def _engine(tmp_path: Path, *workflows: Workflow) -> tuple[Engine, Store]:
-    store = await Store.open(str(tmp_path / "runs.db"))
+async def _engine(tmp_path: Path, *workflows: Workflow) -> tuple[Engine, Database]:
+    store = await Database.opened(str(tmp_path / "runs.db"))
     return Engine(RunStore(store), {w.id: w for w in workflows}, NoOpTracerProvider().get_tracer("t")), store
 
 

@@ -19,7 +19,8 @@ import anyio
 from opentelemetry.trace import NoOpTracerProvider
 from pydantic import BaseModel
 
-from archwright.server.store import RunStore, Store
+from archwright.server.store import Database
+from archwright.server.store.runs import RunStore
 from archwright.server.workflows.engine import StepContext, Workflow, step
 from archwright.server.workflows.runs import Engine
 
@@ -76,7 +77,7 @@ WORKFLOWS = {w.id: w for w in (
 
 
 async def main(db: str, command: str, *args: str) -> None:
-    store = await Store.open(db)
+    store = await Database.opened(db)
     engine = Engine(RunStore(store), WORKFLOWS, NoOpTracerProvider().get_tracer("t"))
     if command == "start":
         run = await engine.start(args[0], {"value": 1})

@@ -82,6 +82,10 @@ def test_hostile_labels_cannot_break_a_diagram() -> None:
 
 
 def test_the_workflow_graph_diagrams_parse() -> None:
+    from opentelemetry.trace import NoOpTracerProvider
+
+    from archwright.server.advisor import TracedAdvisor
     from archwright.server.workflows.service import registered_workflows
 
-    _assert_all_parse([workflow.mermaid() for workflow in registered_workflows().values()])
+    advisor = TracedAdvisor(NoOpTracerProvider().get_tracer("t"))
+    _assert_all_parse([workflow.mermaid() for workflow in registered_workflows(advisor).values()])

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from archwright.tools.report import advise, render_report
+from archwright.resources import STYLES
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+from archwright.tools.models import Cloud
+from archwright.tools.report import Advice, render_report
+from archwright.tools.summary import generate_summary
 
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
+
+
+def advise(requirement: str, cloud: Cloud = "aws") -> Advice:
+    """The pure functions in the order the report workflow calls them (its steps add spans and storage)."""
+    analysis = analyze_requirements(requirement)
+    designs = {style: design_architecture(analysis, style, cloud) for style in STYLES}
+    comparison = compare_architectures(analysis, STYLES, cloud, designs=designs)
+    return Advice(analysis, designs, comparison, generate_summary(analysis, comparison, designs))
 
 
 def test_summary_has_the_need_pick_diagrams_costs_risks_and_next_steps() -> None:

@@ -13,8 +13,8 @@ from typing import Any, Literal
 import anyio
 from pydantic import BaseModel, Field
 
-from archwright.server.storage import Storage
-from archwright.server.store import SpanRow, Store, StoreError, TraceSummary
+from archwright.server.store import Database, StoreError
+from archwright.server.store.spans import SpanRow, SpanStore, TraceSummary
 from archwright.server.telemetry.tracing import Telemetry
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -133,26 +133,28 @@ def render_waterfall(trace_id: str, roots: list[SpanNode]) -> str:
 class TraceService:
     """Trace reads over the process's telemetry and storage."""
 
-    def __init__(self, telemetry: Telemetry | None, storage: Storage) -> None:
+    def __init__(self, telemetry: Telemetry | None, database: Database) -> None:
         self._telemetry = telemetry
-        self._storage = storage
+        self._database = database
+        self._spans = SpanStore(database)
         self._read_error: str | None = None
 
     def status(self) -> TracingStatus:
         if self._telemetry is None:
             return TracingStatus(status="disabled", detail="tracing is not configured in this process")
-        reason = self._telemetry.health.degraded or self._storage.error or self._read_error
+        reason = self._telemetry.health.degraded or self._database.error or self._read_error
         return TracingStatus(status="degraded" if reason else "ok", detail=reason, database=self._telemetry.db_path)
 
-    async def _open(self) -> Store | None:
+    async def _open(self) -> SpanStore | None:
+        """The span reader once buffered spans are flushed; None when tracing is off or the file unusable."""
         if self._telemetry is None:
             return None
         try:
-            store = await self._storage.store()
+            await self._database.connection()
         except StoreError:
             return None
         await anyio.to_thread.run_sync(self._telemetry.flush)
-        return store
+        return self._spans
 
     async def list(self, *, tool_name: str | None = None, status: str | None = None, limit: int = 20,
                    cursor: str | None = None) -> TraceList:
@@ -201,7 +203,4 @@ class TraceService:
             waterfall=render_waterfall(trace_id, roots),
             tracing=self.status(),
         )
-
-    async def prune(self, older_than_seconds: float) -> dict[str, int]:
-        return await (await self._storage.store()).prune(older_than_seconds)
 

@@ -1,8 +1,8 @@
 """The advisor's steps as traced operations: one child span per step, with useful attributes.
 
 `tools/` stays free of telemetry; this module calls it inside spans named after the step
-(`analyze`, `design {style}`, `compare`, `summarize`) under the tool's own
-`execute_tool {name}` span, which the MCP SDK's `tools/call {name}` span contains.
+(`analyze`, `design {style}`, `compare`, `summarize`). The MCP tools and the report workflow's
+steps both call it, so a step's span carries the same attributes whichever way it was reached.
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ class TracedAdvisor:
     def designs(self, analysis: Analysis, styles: Sequence[Style], cloud: Cloud) -> dict[Style, Architecture]:
         return {style: self.design(analysis, style, cloud) for style in dict.fromkeys(styles)}
 
-    def compare(self, analysis: Analysis, styles: Sequence[Style], cloud: Cloud) -> Comparison:
-        designs = self.designs(analysis, styles, cloud)
+    def compare(self, analysis: Analysis, designs: dict[Style, Architecture], cloud: Cloud) -> Comparison:
+        """Price, staff and score designs already made (one per style)."""
         with self._step("compare", **{"archwright.cloud": cloud, "archwright.styles": list(designs)}) as span:
             result = compare_architectures(analysis, list(designs), cloud, designs=designs)
             best = next(o for o in result.options if o.style == result.recommendation.style)
@@ -93,8 +93,7 @@ class TracedAdvisor:
             })
             return result
 
-    def summarize(self, analysis: Analysis, comparison: Comparison) -> Summary:
-        designs = self.designs(analysis, [o.style for o in comparison.options], comparison.cloud)
+    def summarize(self, analysis: Analysis, comparison: Comparison, designs: dict[Style, Architecture]) -> Summary:
         with self._step("summarize", **{"archwright.cloud": comparison.cloud}) as span:
             result = generate_summary(analysis, comparison, designs)
             span.set_attribute("archwright.summary.chars", len(result.markdown))
