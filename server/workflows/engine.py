@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar, get_args, get_origin, get_type_hints
 
 import anyio
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, ValidationError, create_model
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -163,8 +163,14 @@ def coerce(value: Any, expected: Any) -> Any:
     if get_origin(expected) is list:
         return [coerce(item, get_args(expected)[0]) for item in value]
     if _is_model(expected) and not isinstance(value, expected):
-        data = value.model_dump() if isinstance(value, BaseModel) else value
-        return expected.model_validate(data)
+        if isinstance(value, BaseModel):
+            # Shallow first: nested models pass through as the same objects, so the engine still
+            # recognises them as earlier steps' outputs and stores references, not copies.
+            try:
+                return expected.model_validate(dict(value))
+            except ValidationError:
+                return expected.model_validate(value.model_dump())
+        return expected.model_validate(value)
     return value
 
 

@@ -37,7 +37,8 @@ class Answers(BaseModel):
 
 
 class Analyzed(BaseModel):
-    requirement: str
+    """The analysis (which holds the requirement as analysed, answers included) and the run's choices."""
+
     cloud: Cloud
     styles: list[Style]
     analysis: Analysis
@@ -75,7 +76,7 @@ def architecture_report(advisor: TracedAdvisor) -> Workflow:
         if analysis.is_vague and answers is None:
             ctx.suspend({"message": "The requirement is too vague to advise on. Please answer these questions.",
                          "questions": analysis.questions}, Answers)
-        return Analyzed(requirement=requirement, cloud=given.cloud, styles=given.styles, analysis=analysis)
+        return Analyzed(cloud=given.cloud, styles=given.styles, analysis=analysis)
 
     def design_step(style: Style) -> Step:
         def design(analyzed: Analyzed, ctx: StepContext) -> DesignOutcome:

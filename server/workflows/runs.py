@@ -73,11 +73,17 @@ class RunView(BaseModel):
     uri: str
 
 
+RUN_INPUT = "$input"
+
+
 def _reference(value: Any, produced_by: dict[int, str]) -> Any:
-    """How a step's input or the run's output is stored: a reference when it is another step's
-    output ({"$output_of": path}) or is made of several (a parallel node's outputs, keyed by step
-    id: {"$outputs_of": {field: path}}), so nothing a run produces is written twice."""
+    """How a step's input or the run's output is stored: a reference when it is the run's input
+    ({"$run_input": true}) or another step's output ({"$output_of": path}), or is made of several
+    (a parallel node's outputs, keyed by step id: {"$outputs_of": {field: path}}), so nothing a run
+    receives or produces is written twice."""
     source = produced_by.get(id(value))
+    if source == RUN_INPUT:
+        return {"$run_input": True}
     if source:
         return {"$output_of": source}
     if isinstance(value, BaseModel):
@@ -226,7 +232,7 @@ class Engine:
         snapshots = await self._runs.steps(run_id)
         records: dict[str, StepRecord] = dict(snapshots)  # what the run has stored, kept in memory for the result
         results: dict[str, Any] = {}
-        produced_by: dict[int, str] = {}  # id(output object) -> the step path that produced it
+        produced_by: dict[int, str] = {id(initial): RUN_INPUT}  # id(object) -> the step path that produced it
         total = step_count(workflow.nodes)
         done = [0]
 
