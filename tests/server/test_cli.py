@@ -100,7 +100,7 @@ def test_every_subcommand_and_argument_has_help() -> None:
     (("report", "   "), "empty"),
     (("report", RIDE, "--cloud", "oracle"), "invalid choice"),
     (("prune", "--older-than", "soon"), "not an age"),
-    (("serve", "--port", "70000"), "not a port"),
+    (("serve", "--port", "70000"), "out of range for a port"),
     (("frobnicate",), "invalid choice"),
 ])
 def test_user_errors_are_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...], expected: str) -> None:
