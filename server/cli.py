@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from archwright.server.config import DEFAULT_RETENTION, Settings, parse_age
+from archwright.server.store.database import is_file
 from archwright.server.telemetry.logs import configure_logging
 from archwright.server.telemetry.redact import Redactor
 
@@ -115,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     traces.add_argument("--tool", help="only traces of this tool, e.g. compare_architectures")
     traces.add_argument("--status", choices=["ok", "error"], help="only traces with this outcome")
     traces.add_argument("--limit", type=_limit, default=20, help="how many, 1-100 (default 20)")
+    traces.add_argument("--all", action="store_true",
+                        help="also list protocol messages (initialize, tools/list ...), not only calls and runs")
 
     one_trace = command("trace", "Print one trace as a waterfall.")
     one_trace.add_argument("trace_id", help="32 hex characters, as `archwright traces` prints")
@@ -142,11 +147,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.db is not None and not args.db.strip():
+        return _fail("--db is empty: give a file path, or ':memory:' to keep nothing")
     try:
         settings = Settings.from_env(verbose=args.verbose, db=":memory:" if getattr(args, "memory", False) else args.db)
     except ValueError as error:  # ARCHWRIGHT_RETENTION that is not an age
         return _fail(str(error))
     configure_logging(settings.log_level, Redactor.from_env())
+    if args.verbose < 2:  # -v is about Archwright; -vv adds the libraries' own debug lines
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
     try:
         if args.command == "serve":
             return _serve(settings, args)
@@ -166,6 +175,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from archwright.server.mcp import build_server
     from archwright.server.runtime import Runtime
 
+    if args.transport == "http":
+        _check_address(args.host, args.port)
     runtime = Runtime.from_settings(settings, install_global=True, apply_retention=True)
     server = build_server(runtime)
 
@@ -178,6 +189,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     anyio.run(serve)
     return 0
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail with one line, before any start-up, when the HTTP address cannot be bound."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as error:
+        raise UserError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
 
 
 def _with_runtime(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
@@ -201,14 +223,15 @@ def _with_runtime(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
         raise UserError(str(error)) from None
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, kept: str = "") -> None:
+    """Print or write the report; `kept` tells where else it can be had if writing fails."""
     if output is None:
         sys.stdout.write(text)
         return
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise UserError(f"cannot write {output}: {error.strerror or error}") from None
+        raise UserError(f"cannot write {output}: {error.strerror or error}{kept}") from None
     sys.stderr.write(f"archwright: report written to {output}\n")
 
 
@@ -234,10 +257,11 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
 
     view, markdown = _with_runtime(settings, work)
     if markdown is not None:
-        _write(markdown, args.output)
+        kept = f"; the run is stored: archwright run {view.run_id} --report" if is_file(settings.db_path) else ""
+        _write(markdown, args.output, kept)
         return 0
     if view.status == "suspended":
-        _print_questions(view, memory=args.memory)
+        _print_questions(view, memory=not is_file(settings.db_path))
         return NEEDS_ANSWERS
     raise UserError(f"the report run {view.run_id} ended {view.status}: {view.error}")
 
@@ -271,14 +295,15 @@ def _print_questions(view: Any, *, memory: bool) -> None:
 
 def _traces(settings: Settings, args: argparse.Namespace) -> int:
     listing = _with_runtime(_reading_traces(settings), lambda runtime: runtime.traces.list(
-        tool_name=args.tool, status=args.status, limit=args.limit))
+        tool_name=args.tool, status=args.status, limit=args.limit, include_protocol=args.all))
     if listing.tracing.status != "ok":
         raise UserError(f"tracing {listing.tracing.status}: {listing.tracing.detail}")
     for item in listing.traces:
         sys.stdout.write(f"{item.started_at}  {item.trace_id}  {(item.tool_name or item.name or '-'):24}  "
                          f"{item.status:5}  {item.duration_ms:9.2f} ms  {item.span_count} spans\n")
     if not listing.traces:
-        sys.stderr.write(f"archwright: no traces in {settings.db_path}\n")
+        filtered = args.tool or args.status
+        sys.stderr.write(f"archwright: no traces {'match' if filtered else 'stored'} in {settings.db_path}\n")
     return 0
 
 
@@ -297,8 +322,12 @@ def _runs(settings: Settings, args: argparse.Namespace) -> int:
     async def work(runtime: Any) -> list[Any]:
         return await (await runtime.engine()).list(workflow_id=args.workflow, status=args.status, limit=args.limit)
 
-    for view in _with_runtime(settings, work):
+    views = _with_runtime(settings, work)
+    for view in views:
         sys.stdout.write(f"{view.run_id}  {view.workflow_id:24}  {view.status}\n")
+    if not views:
+        filtered = args.workflow or args.status
+        sys.stderr.write(f"archwright: no runs {'match' if filtered else 'stored'} in {settings.db_path}\n")
     return 0
 
 
@@ -315,8 +344,11 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         _show(view)
         return 0
     markdown = _report_of(view)
+    if markdown is None and view.status == "suspended":
+        raise UserError(f"run {view.run_id} is waiting for answers; give them with: archwright resume "
+                        f"{view.run_id} --data '{{\"answers\": \"...\"}}'")
     if markdown is None:
-        raise UserError(f"run {view.run_id} is a {view.workflow_id} run that is {view.status}: it has no report")
+        raise UserError(f"run {view.run_id} ({view.workflow_id}, {view.status}) has no report")
     _write(markdown, args.output)
     return 0
 
@@ -328,6 +360,9 @@ def _resume(settings: Settings, args: argparse.Namespace) -> int:
         return await engine.get(view.run_id) if view.status == "success" else view
 
     view = _with_runtime(settings, work)
+    if view.status == "suspended":
+        _print_questions(view, memory=False)
+        return NEEDS_ANSWERS
     _show(view)
     if _report_of(view) is not None:
         sys.stdout.write(f"print the report with: archwright run {view.run_id} --report\n")

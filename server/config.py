@@ -14,6 +14,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 _LEVELS: tuple[LogLevel, ...] = ("DEBUG", "INFO", "WARNING", "ERROR")
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+MAX_AGE_SECONDS = 100 * 365 * 86_400  # a century: anything older is everything
 DEFAULT_RETENTION = "30d"
 
 
@@ -22,7 +23,10 @@ def parse_age(text: str) -> float:
     found = _AGE.match(text)
     if not found:
         raise ValueError(f"{text!r} is not an age; use a number with s, m, h, d or w (for example 30d or 12h)")
-    return float(found.group(1)) * _SECONDS[found.group(2).lower()]
+    seconds = float(found.group(1)) * _SECONDS[found.group(2).lower()]
+    if seconds > MAX_AGE_SECONDS:
+        raise ValueError(f"{text!r} is longer than the 100 years an age may be")
+    return seconds
 
 
 def user_data_dir() -> Path:

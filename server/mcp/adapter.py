@@ -81,7 +81,7 @@ async def call_spec(spec: ToolSpec[Any, Any], runtime: Runtime, arguments: dict[
         else:
             output, links = await work()
     except REQUEST_ERRORS as error:
-        logger.info("tool rejected input", extra={"tool": spec.name, "reason": str(error)[:200]})
+        logger.info("tool request refused", extra={"tool": spec.name, "reason": str(error)[:200]})
         raise ToolError(str(error)) from None
     logger.info("tool call", extra={"tool": spec.name, "ms": round((time.perf_counter() - started) * 1000, 2)})
     return tool_result(output, spec.text(output), links, ctx.protocol_version)

@@ -38,7 +38,7 @@ class CompareInput(BaseModel):
     requirement: str | None = Field(default=None, description=REQUIREMENT_HELP)
     analysis: dict[str, Any] | None = Field(default=None, description=ANALYSIS_HELP)
     styles: list[Style] | None = Field(
-        default=None, description="Styles to compare (default: serverless, microservices, monolith).")
+        default=None, min_length=1, description="Styles to compare (default: serverless, microservices, monolith).")
     cloud: Cloud = Field(default="aws", description=CLOUD_HELP)
 
 

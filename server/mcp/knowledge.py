@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 
 from archwright.resources import load_catalog
 
@@ -20,7 +20,7 @@ def _json(data: Any) -> str:
 
 def _known(kind: str, wanted: str, known: list[str]) -> None:
     if wanted not in known:
-        raise ResourceError(f"Unknown {kind} {wanted!r}. Known {kind}s: {', '.join(known)}.")
+        raise ResourceNotFoundError(f"Unknown {kind} {wanted!r}. Known {kind}s: {', '.join(sorted(known))}.")
 
 
 def register_knowledge(server: MCPServer) -> None:

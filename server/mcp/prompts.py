@@ -1,8 +1,10 @@
-"""Prompts, and the server class that reports prompt errors the way JSON-RPC expects.
+"""Prompts, and the server class that reports request errors the way clients can act on them.
 
-The SDK turns a failing prompt into an error with code 0 and the bare exception text; a client
-then cannot tell a typo from a crash. Here an unknown prompt, a missing argument or a value
-outside its set is an Invalid Params error (-32602) that names what is accepted.
+The SDK turns a failing prompt into an error with code 0 and the bare exception text, and tool
+arguments that fail its schema check into a raw pydantic dump; a client then cannot tell a typo
+from a crash. Here an unknown prompt, a missing or unexpected argument, or a value outside its set
+is an Invalid Params error (-32602) that names what is accepted, and bad tool arguments are a tool
+error of one line per problem.
 """
 
 from __future__ import annotations
@@ -10,26 +12,40 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, GetPromptResult
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from archwright.resources import load_catalog
+from archwright.server.mcp.specs import validation_summary
 
 
 class ArchwrightServer(MCPServer):
-    """MCPServer whose prompt errors carry a valid JSON-RPC code and the accepted values."""
+    """MCPServer whose prompt errors carry a valid JSON-RPC code and the accepted values, and whose
+    tool-argument errors read as one line per problem."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            if isinstance(error.__cause__, ValidationError):  # the SDK's own check of the input schema
+                raise ToolError(f"Invalid arguments for {name}: {validation_summary(error.__cause__)}") \
+                    from error.__cause__
+            raise
 
     async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
                          context: Context[Any, Any] | None = None) -> Any:
         prompts = {prompt.name: prompt for prompt in await self.list_prompts()}
         if name not in prompts:
             raise MCPError(INVALID_PARAMS, f"Unknown prompt {name!r}. Known prompts: {', '.join(prompts)}.")
-        required = [a.name for a in prompts[name].arguments or [] if a.required]
-        missing = [a for a in required if not (arguments or {}).get(a)]
-        if missing:
-            raise MCPError(INVALID_PARAMS, f"Prompt {name!r} needs {', '.join(missing)}. Arguments: "
-                           + ", ".join(f"{a.name} ({a.description})" for a in prompts[name].arguments or []))
+        accepted = prompts[name].arguments or []
+        described = "; ".join(f"{a.name}{'' if a.required else ' (optional)'}: {a.description}" for a in accepted)
+        missing = [a.name for a in accepted if a.required and not (arguments or {}).get(a.name)]
+        unexpected = sorted(set(arguments or {}) - {a.name for a in accepted})
+        if missing or unexpected:
+            problem = f"needs {', '.join(missing)}" if missing else f"takes no {', '.join(unexpected)}"
+            raise MCPError(INVALID_PARAMS, f"Prompt {name!r} {problem}. Arguments: {described}.")
         result: GetPromptResult = await super().get_prompt(name, arguments, context)
         return result
 
@@ -37,7 +53,7 @@ class ArchwrightServer(MCPServer):
 def _cloud(value: str) -> str:
     clouds = list(load_catalog().clouds)
     if value not in clouds:
-        raise MCPError(INVALID_PARAMS, f"Unknown cloud {value!r}. Accepted clouds: {', '.join(clouds)}.")
+        raise MCPError(INVALID_PARAMS, f"Unknown cloud {value!r}. Accepted clouds: {', '.join(sorted(clouds))}.")
     return value
 
 

@@ -11,7 +11,7 @@ import json
 from typing import Any, Literal
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import BaseModel, Field
 
 from archwright.resources import STYLES, Style
@@ -31,7 +31,7 @@ PREVIEW_CHARS = 2_000
 class ReportRequest(BaseModel):
     requirement: str = Field(description=REQUIREMENT_HELP)
     cloud: Cloud = Field(default="aws", description=CLOUD_HELP)
-    styles: list[Style] | None = Field(default=None, description="Styles to design (default: all three).")
+    styles: list[Style] | None = Field(default=None, min_length=1, description="Styles to design (default: all three).")
     thread_id: str | None = Field(default=None, description="Conversation this report belongs to (kept with the run).")
 
 
@@ -237,7 +237,7 @@ def register_run_resources(server: MCPServer, runtime: Runtime) -> None:
             check_run_id(run_id)
             return await (await runtime.engine()).get(run_id)
         except WorkflowRunError as error:
-            raise ResourceError(str(error)) from None
+            raise ResourceNotFoundError(str(error)) from None
 
     @server.resource("archwright://workflows", name="workflows", mime_type="application/json",
                      description="The registered workflows: input schema, step graph, and a Mermaid diagram of it.")
@@ -254,6 +254,6 @@ def register_run_resources(server: MCPServer, runtime: Runtime) -> None:
     async def report_resource(run_id: str) -> str:
         run = await run_of(run_id)
         if run.workflow_id != WORKFLOW_ID or run.status != "success":
-            raise ResourceError(f"Run {run_id} is a {run.workflow_id} run that is {run.status}; only a successful "
+            raise ResourceNotFoundError(f"Run {run_id} is a {run.workflow_id} run that is {run.status}; only a successful "
                                 f"{WORKFLOW_ID} run has a report.")
         return render_run_report({s.path.rsplit("/", 1)[-1]: s.output for s in run.steps})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import BaseModel, Field
 
 from archwright.server.mcp.specs import READS_RECORDS, ToolCall, ToolSpec
@@ -18,6 +18,9 @@ class ListTraces(BaseModel):
     status: Literal["ok", "error"] | None = Field(default=None, description="Only traces with this outcome.")
     limit: int = Field(default=20, ge=1, le=100, description="Traces per page, 1-100 (default 20).")
     cursor: str | None = Field(default=None, description="next_cursor from the previous page.")
+    include_protocol: bool = Field(default=False, description=(
+        "Also list protocol messages (initialize, tools/list, notifications); by default only tool calls "
+        "and workflow runs."))
 
 
 class TraceId(BaseModel):
@@ -26,7 +29,7 @@ class TraceId(BaseModel):
 
 async def _list_traces(runtime: Runtime, given: ListTraces, _: ToolCall) -> TraceList:
     return await runtime.traces.list(tool_name=given.tool_name, status=given.status, limit=given.limit,
-                                     cursor=given.cursor)
+                                     cursor=given.cursor, include_protocol=given.include_protocol)
 
 
 async def _get_trace(runtime: Runtime, given: TraceId, _: ToolCall) -> TraceDetail:
@@ -79,4 +82,4 @@ def register_trace_resources(server: MCPServer, runtime: Runtime) -> None:
         try:
             return (await runtime.traces.get(trace_id)).model_dump_json(indent=2)
         except TraceLookupError as error:
-            raise ResourceError(str(error)) from None
+            raise ResourceNotFoundError(str(error)) from None

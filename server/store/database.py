@@ -134,14 +134,22 @@ class Database:
 
 async def _open(path: str) -> aiosqlite.Connection:
     if is_file(path):
+        # A file is created, checked and migrated by a plain connection first, so an unusable path
+        # fails here, cleanly. (aiosqlite, failing to connect, leaves its worker thread to finish
+        # after the caller's event loop may have closed, which prints a traceback.)
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"cannot create the folder for the database at {path}: {error}") from error
+        await anyio.to_thread.run_sync(prepare, path)
+    pending = aiosqlite.connect(path, uri=path.startswith("file:"), isolation_level=None,
+                                timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        connection = await aiosqlite.connect(path, uri=path.startswith("file:"), isolation_level=None,
-                                             timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = await pending
     except sqlite3.DatabaseError as error:
+        worker = getattr(pending, "_thread", None)
+        if worker is not None:
+            await anyio.to_thread.run_sync(worker.join, 1.0)
         raise StoreError(f"cannot open the database at {path}: {error}") from error
     try:  # every failure from here on closes the connection: its worker thread would outlive us
         await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -149,9 +157,10 @@ async def _open(path: str) -> aiosqlite.Connection:
         # WAL with synchronous=NORMAL: durable across application crashes, one fsync per checkpoint
         # instead of one per commit (a step snapshot is a commit).
         await connection.execute("PRAGMA synchronous = NORMAL")
-        # Migrate only once this connection is open: a shared in-memory database lives exactly as
-        # long as its last connection, so migrating on a connection closed first would be lost.
-        await anyio.to_thread.run_sync(prepare, path)
+        if not is_file(path):
+            # Migrate only once this connection is open: a shared in-memory database lives exactly
+            # as long as its last connection, so migrating on a connection closed first would be lost.
+            await anyio.to_thread.run_sync(prepare, path)
     except BaseException as error:
         await connection.close()
         if isinstance(error, sqlite3.DatabaseError):

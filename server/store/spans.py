@@ -102,10 +102,14 @@ class SpanStore:
 
     async def list_traces(
         self, *, tool_name: str | None = None, status: str | None = None, limit: int = 20,
-        before_ns: int | None = None,
+        before_ns: int | None = None, include_protocol: bool = False,
     ) -> list[TraceSummary]:
+        """Newest first. Without `include_protocol`, only tool calls and workflow runs: a client's
+        initialize, tools/list and notifications are traced too, but are rarely what one looks for."""
         clauses: list[str] = []
         params: list[Any] = []
+        if not include_protocol:
+            clauses.append("(tool_name IS NOT NULL OR root_name LIKE 'invoke_workflow %')")
         if tool_name:
             clauses.append("tool_name = ?")
             params.append(tool_name)

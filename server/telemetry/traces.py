@@ -77,7 +77,7 @@ def check_trace_id(trace_id: str) -> str:
         shown = (trace_id or "")[:80]
         raise TraceLookupError(
             f"{shown!r} is not a trace id: trace ids are 32 lowercase hexadecimal characters "
-            "(as list_traces returns them)."
+            "(as list_traces and `archwright traces` show them)."
         )
     return trace_id
 
@@ -157,7 +157,7 @@ class TraceService:
         return self._spans
 
     async def list(self, *, tool_name: str | None = None, status: str | None = None, limit: int = 20,
-                   cursor: str | None = None) -> TraceList:
+                   cursor: str | None = None, include_protocol: bool = False) -> TraceList:
         before = None
         if cursor:
             if not cursor.isdigit():
@@ -167,7 +167,8 @@ class TraceService:
         if store is None:
             return TraceList(traces=[], next_cursor=None, tracing=self.status())
         try:
-            rows = await store.list_traces(tool_name=tool_name, status=status, limit=limit, before_ns=before)
+            rows = await store.list_traces(tool_name=tool_name, status=status, limit=limit, before_ns=before,
+                                           include_protocol=include_protocol)
         except Exception as error:  # noqa: BLE001 - a broken file degrades reads, it does not crash the server
             self._read_error = f"cannot read traces: {error}"
             return TraceList(traces=[], next_cursor=None, tracing=self.status())
@@ -192,7 +193,7 @@ class TraceService:
         rows = await store.trace_spans(trace_id)
         if not rows:
             raise TraceLookupError(f"No trace with id {trace_id}: it may have been pruned, or recorded in another "
-                                   "database. list_traces shows the ones stored.")
+                                   "database. list_traces (or `archwright traces`) shows the ones stored.")
         roots = build_tree(rows)
         return TraceDetail(
             trace_id=trace_id,

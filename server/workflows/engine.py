@@ -59,6 +59,7 @@ class StepContext:
     attempt: int
     resume_data: Any
     results: dict[str, Any]
+    asked: Any = None  # when resumed: the payload this step suspended with (what it asked for)
 
     def resumed(self, model: type[M]) -> M | None:
         """The resume data as `model` when this step runs again after a suspension, else None."""

@@ -3,7 +3,8 @@ summarize. It is the one report pipeline: `generate_report`, `run_workflow` and 
 all run it, and its steps call the traced advisor, so their spans carry the advisor's attributes.
 
 A requirement too vague to advise on (no domain, no features) suspends the run with the
-analyzer's questions; the answers are appended to the requirement on resume.
+analyzer's questions; the answers are appended to the requirement on resume, and a run whose
+answers leave it as vague as before asks again rather than inventing a report.
 
 Each step stores only what it adds (the analysis once, each design once, the comparison, the
 summary); the full Markdown report is rendered from those on demand (`render_run_report`), never
@@ -69,13 +70,15 @@ def architecture_report(advisor: TracedAdvisor) -> Workflow:
 
     @step()
     def analyze(given: ReportInput, ctx: StepContext) -> Analyzed:
-        """Analyse the requirement; suspend with the analyzer's questions when it is too vague."""
+        """Analyse the requirement; suspend with the analyzer's questions while it is too vague."""
         answers = ctx.resumed(Answers)
-        requirement = given.requirement if answers is None else f"{given.requirement}\n\n{answers.answers}"
+        so_far = (ctx.asked or {}).get("requirement_so_far", given.requirement)
+        requirement = so_far if answers is None else f"{so_far}\n\n{answers.answers}"
         analysis = advisor.analyze(requirement)
-        if analysis.is_vague and answers is None:
-            ctx.suspend({"message": "The requirement is too vague to advise on. Please answer these questions.",
-                         "questions": analysis.questions}, Answers)
+        if analysis.is_vague:
+            again = " still" if answers is not None else ""
+            ctx.suspend({"message": f"The requirement is{again} too vague to advise on. Please answer these questions.",
+                         "questions": analysis.questions, "requirement_so_far": requirement}, Answers)
         return Analyzed(cloud=given.cloud, styles=given.styles, analysis=analysis)
 
     def design_step(style: Style) -> Step:

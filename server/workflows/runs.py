@@ -139,7 +139,7 @@ def _alive(pid: int | None) -> bool:
 def check_run_id(run_id: str) -> str:
     if len(run_id or "") != RUN_ID_LENGTH or any(c not in "0123456789abcdef" for c in run_id):
         raise WorkflowRunError(f"{(run_id or '')[:80]!r} is not a run id: run ids are 32 lowercase hexadecimal "
-                               "characters (as run_workflow and list_workflow_runs return them).")
+                               "characters (as list_workflow_runs and `archwright runs` show them).")
     return run_id
 
 
@@ -192,13 +192,14 @@ class Engine:
                 jsonschema.validate(data, record.resume_schema or {})
             except jsonschema.ValidationError as error:
                 raise WorkflowRunError(f"The resume data does not fit what step {record.suspended_step!r} asked for: "
-                                       f"{error.message}. Expected: {record.resume_schema}") from None
+                                       f"{error.message}. Expected: {json.dumps(record.resume_schema)}") from None
         elif record.status != "interrupted":
             raise WorkflowRunError(f"Run {run_id} is {record.status}; only suspended or interrupted runs can be resumed.")
         if not await self._runs.claim(run_id, os.getpid(), [record.status]):
             raise WorkflowRunError(f"Run {run_id} was resumed or changed by someone else just now; read it again.")
         initial = workflow.input_model.model_validate(record.input)
-        return await self._execute(workflow, run_id, initial, data if record.status == "suspended" else None,
+        resumption = (data, record.suspend_payload) if record.status == "suspended" else None
+        return await self._execute(workflow, run_id, initial, resumption,
                                    progress)
 
     async def cancel(self, run_id: str) -> RunView:
@@ -227,7 +228,8 @@ class Engine:
             raise WorkflowRunError(f"No run with id {run_id}: it may have been pruned, or belong to another database.")
         return record
 
-    async def _execute(self, workflow: Workflow, run_id: str, initial: BaseModel, resume_data: Any,
+    async def _execute(self, workflow: Workflow, run_id: str, initial: BaseModel,
+                       resumption: tuple[Any, Any] | None,
                        progress: Progress | None) -> RunView:
         snapshots = await self._runs.steps(run_id)
         records: dict[str, StepRecord] = dict(snapshots)  # what the run has stored, kept in memory for the result
@@ -246,8 +248,8 @@ class Engine:
                 results[step.id] = output
                 return output
             resume = None
-            if snapshot is not None and snapshot.status == "suspended" and resume_data is not None:
-                resume = resume_data
+            if snapshot is not None and snapshot.status == "suspended" and resumption is not None:
+                resume = resumption
             stored_input = _reference(value, produced_by)
             output = await self._attempts(step, value, stored_input, path, run_id, results, resume, records)
             produced_by[id(output)] = path
@@ -348,9 +350,12 @@ class Engine:
         step's output, which is stored already, so large models are not written twice."""
         started = time.time_ns()
         for attempt in range(1, step.retries + 2):
-            ctx = StepContext(run_id, path, attempt, resume, results)
+            data, asked = resume if resume is not None else (None, None)
+            ctx = StepContext(run_id, path, attempt, data, results, asked)
+            # Status is set here, not by the SDK on any exception: a suspension is not an error.
             with self._tracer.start_as_current_span(f"step {path}", attributes={
-                    "archwright.step": step.id, "archwright.attempt": attempt}) as span:
+                    "archwright.step": step.id, "archwright.attempt": attempt},
+                    record_exception=False, set_status_on_exception=False) as span:
                 try:
                     if step.timeout_s is not None:
                         with anyio.fail_after(step.timeout_s):
@@ -360,10 +365,12 @@ class Engine:
                     output = coerce(output, step.output_type)
                 except Suspend as suspension:
                     suspension.path = path
+                    span.set_attribute("archwright.step.suspended", True)
                     await self._save(run_id, records, StepRecord(path, "suspended", stored_input, None, None,
                                                                  attempt, started, time.time_ns()))
                     raise
                 except (anyio.get_cancelled_exc_class(), RunCanceled):
+                    span.set_status(StatusCode.ERROR, "canceled")
                     raise
                 except Exception as error:  # noqa: BLE001 - a step's failure is data, stored and reported
                     span.set_status(StatusCode.ERROR, str(error)[:500])

@@ -64,6 +64,44 @@ def test_a_vague_requirement_prints_the_questions_and_how_to_answer(tmp_path: Pa
     assert report.returncode == 0 and report.stdout.startswith("# Architecture report")
 
 
+def test_answers_that_leave_it_vague_ask_again_instead_of_inventing_a_report(tmp_path: Path) -> None:
+    db = tmp_path / "still.db"
+    first = _run("report", "An app", db=db)
+    run_id = first.stdout.split("archwright resume ", 1)[1].split()[0]
+    waiting = _run("run", run_id, "--report", db=db)
+    assert waiting.returncode == 2 and f"archwright resume {run_id}" in waiting.stderr
+    vague = _run("resume", run_id, "--data", json.dumps({"answers": "still vague"}), db=db)
+    assert vague.returncode == 3 and "Please answer" in vague.stdout
+    clear = _run("resume", run_id, "--data", json.dumps({"answers": "A booking app for a gym, 500 members."}), db=db)
+    assert clear.returncode == 0 and "success" in clear.stdout
+    report = _run("run", run_id, "--report", db=db).stdout
+    assert "still vague" in report and "booking app for a gym" in report, "every round of answers is kept"
+
+
+def test_an_in_memory_store_does_not_offer_a_resume_it_cannot_keep() -> None:
+    done = _run("--db", ":memory:", "report", "An app")
+    assert done.returncode == 3 and "archwright resume" not in done.stdout and "run the report again" in done.stdout
+
+
+def test_a_report_that_cannot_be_written_says_where_the_run_is(tmp_path: Path) -> None:
+    db = tmp_path / "kept.db"
+    done = _run("report", RIDE, "-o", "/dev/full", db=db)
+    assert done.returncode == 2 and "archwright run " in done.stderr and "--report" in done.stderr
+    run_id = done.stderr.split("archwright run ", 1)[1].split()[0]
+    assert _run("run", run_id, "--report", db=db).stdout.startswith("# Architecture report")
+
+
+def test_traces_lists_calls_and_runs_unless_asked_for_everything(tmp_path: Path) -> None:
+    db = tmp_path / "traces.db"
+    _run("report", RIDE, db=db)
+    calls = _run("traces", db=db)
+    everything = _run("traces", "--all", db=db)
+    nothing = _run("traces", "--tool", "no_such_tool", db=db)
+    assert "invoke_workflow architecture_report" in calls.stdout
+    assert len(everything.stdout.splitlines()) >= len(calls.stdout.splitlines()) >= 1
+    assert nothing.returncode == 0 and "no traces match" in nothing.stderr
+
+
 def test_version_and_global_options_after_the_subcommand(tmp_path: Path) -> None:
     version = _run("--version")
     assert version.returncode == 0 and version.stdout.startswith("archwright ")
@@ -100,6 +138,8 @@ def test_every_subcommand_and_argument_has_help() -> None:
     (("report", "   "), "empty"),
     (("report", RIDE, "--cloud", "oracle"), "invalid choice"),
     (("prune", "--older-than", "soon"), "not an age"),
+    (("prune", "--older-than", "99999999999d"), "100 years"),
+    (("--db", "", "runs"), "--db is empty"),
     (("serve", "--port", "70000"), "out of range for a port"),
     (("frobnicate",), "invalid choice"),
 ])

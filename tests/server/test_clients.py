@@ -103,13 +103,45 @@ async def test_prompt_errors_are_invalid_params_naming_what_is_accepted(make_ser
             await client.get_prompt("design_architecture", {})
         with pytest.raises(MCPError) as bad_cloud:
             await client.get_prompt("design_architecture", {"idea": RIDE, "cloud": "oracle"})
+        with pytest.raises(MCPError) as unexpected:
+            await client.get_prompt("design_architecture", {"idea": RIDE, "extra": "1"})
         fine = await client.get_prompt("design_architecture", {"idea": RIDE, "cloud": "gcp"})
     assert all(argument.description for prompt in prompts for argument in prompt.arguments or [])
-    assert unknown.value.code == missing.value.code == bad_cloud.value.code == -32602
+    assert unknown.value.code == missing.value.code == bad_cloud.value.code == unexpected.value.code == -32602
+    assert "extra" in str(unexpected.value) and "idea" in str(unexpected.value)
     assert "design_architecture" in str(unknown.value)
     assert "idea" in str(missing.value)
     assert all(cloud in str(bad_cloud.value) for cloud in ("aws", "gcp", "azure"))
     assert "cloud='gcp'" in fine.messages[0].content.text
+
+
+async def test_unknown_resources_are_not_found_errors(make_server) -> None:
+    async with Client(make_server()) as client:
+        for uri in (f"archwright://runs/{'0' * 32}", "archwright://runs/xyz", f"archwright://runs/{'0' * 32}/report",
+                    "archwright://traces/xyz", "archwright://pricing/oracle", "archwright://domains/nope"):
+            with pytest.raises(MCPError) as error:
+                await client.read_resource(uri)
+            assert error.value.code == -32602, (uri, error.value.code)
+
+
+async def test_arguments_that_fail_the_schema_are_one_line_per_problem(make_server) -> None:
+    async with Client(make_server()) as client:
+        limit = await client.call_tool("list_traces", {"limit": -1})
+        missing = await client.call_tool("analyze_requirements", {})
+        styles = await client.call_tool("compare_architectures", {"requirement": RIDE, "styles": []})
+    assert limit.is_error and limit.content[0].text.startswith("Invalid arguments for list_traces: limit:")
+    assert missing.is_error and "requirement: Field required" in missing.content[0].text
+    assert styles.is_error and "styles" in styles.content[0].text
+    assert all("pydantic.dev" not in r.content[0].text for r in (limit, missing, styles))
+
+
+async def test_a_suspended_report_is_not_traced_as_an_error(make_server, telemetry) -> None:
+    async with Client(make_server(telemetry)) as client:
+        suspended = (await client.call_tool("generate_report", {"requirement": "An app."})).structured_content
+        trace = (await client.call_tool("get_trace", {"trace_id": suspended["trace"].rsplit("/", 1)[1]}))
+    assert suspended["status"] == "suspended"
+    assert trace.structured_content["status"] == "ok", trace.structured_content["waterfall"]
+    assert "archwright.step.suspended" in json.dumps(trace.structured_content["spans"])
 
 
 def _converse(protocol_version: str, calls: list[tuple[str, dict[str, Any]]], db: Path) -> dict[int, dict]:
