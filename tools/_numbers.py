@@ -10,8 +10,10 @@ yearly, concurrent, or total) comes from the words around it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Period = Literal["daily", "weekly", "monthly", "yearly", "concurrent", "total"]
@@ -90,12 +92,17 @@ _RATE = re.compile(
 _PEOPLE_AFTER = re.compile(
     rf"^\s*(?:[A-Za-z][\w-]*(?<![sS])\s){{0,3}}?(?P<noun>{_PEOPLE})\b", re.IGNORECASE
 )
-_PEOPLE_BEFORE = re.compile(
+# A people noun that leads into a number ("MAU: 2M", "riders of about 50,000"). Found in one pass
+# over the whole text and looked up by where it ends, rather than searched for before each number.
+_PEOPLE_LEAD = re.compile(
     rf"\b(?P<noun>{_PEOPLE}|user base|audience|active users)\s*(?:of|:|=|is|are|around|about|approx\.?|~|at)?"
-    rf"\s*(?:around|about|roughly|approximately|~|over|some|up to)?\s*$",
+    rf"\s*(?:around|about|roughly|approximately|~|over|some|up to)?\s*",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[.!?;](?:\s|$)")
+# Any word that could make a number a count of people; a number with none of them near it is
+# passed over without trying the patterns above.
+_ANY_PEOPLE_WORD = re.compile(rf"\b(?:active users|user base|{_PEOPLE}|person|people|member|strong)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -132,9 +139,11 @@ class RateMention:
     end: int
 
 
+_SEPARATORS = str.maketrans("", "", ",\u202f\u00a0 ")
+
+
 def _digits_value(text: str, unit: str | None) -> float:
-    cleaned = re.sub(r"[,\u202f\u00a0 ]", "", text)
-    value = float(cleaned)
+    value = float(text.translate(_SEPARATORS))
     if unit:
         value *= _UNITS[unit.strip().lower()]
     return value
@@ -170,8 +179,18 @@ def _fraction_value(text: str) -> float:
     return share * _UNITS[unit]
 
 
-def quantities(text: str) -> Iterator[Quantity]:
-    """Every number-like phrase in the text, in order."""
+def quantities(text: str) -> tuple[Quantity, ...]:
+    """Every number-like phrase in the text, in order. Users, rates and team sizes all read the
+    same numbers, so the last few texts' are remembered."""
+    return _quantities(text)
+
+
+@lru_cache(maxsize=8)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(_scan(text))
+
+
+def _scan(text: str) -> Iterator[Quantity]:
     for found in QUANTITY.finditer(text):
         groups = found.groupdict()
         if groups["vague"]:
@@ -192,10 +211,28 @@ def quantities(text: str) -> Iterator[Quantity]:
                 yield Quantity(value, found.start(), found.end())
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENTENCE.finditer(text, 0, start)), default=0)
-    right_match = _SENTENCE.search(text, end)
-    return left, right_match.start() if right_match else len(text)
+# How far around a number its words are read. Every pattern below is local (a few words and a
+# noun), and a window keeps the work per number constant, so a text full of numbers costs time in
+# proportion to its length, not its square.
+_WINDOW = 160
+
+
+class _Sentences:
+    """Where each sentence of a text starts and ends, found once, looked up by bisection."""
+
+    def __init__(self, text: str) -> None:
+        found = list(_SENTENCE.finditer(text))
+        self._ends = [m.start() for m in found]
+        self._starts = [m.end() for m in found]
+        self._length = len(text)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around [start, end), cut to the reading window on each side."""
+        before = bisect_right(self._starts, start)
+        left = self._starts[before - 1] if before else 0
+        after = bisect_left(self._ends, end)
+        right = self._ends[after] if after < len(self._ends) else self._length
+        return max(left, start - _WINDOW), min(right, end + _WINDOW)
 
 
 _FILLERS = r"(?:\s*(?:is|are|was|of|at|about|around|roughly|approximately|up to|over|peaks?|expected|expect|:|~|=))*\s*$"
@@ -223,8 +260,15 @@ _WORKFORCE = re.compile(r"\b(?:employees?|staff|agents?|supervisors?|dispatchers
 
 def user_mentions(text: str) -> Iterator[UserMention]:
     """Counts of people, with the period the text gives them."""
+    sentences = _Sentences(text)
+    people_words = [found.start() for found in _ANY_PEOPLE_WORD.finditer(text)]
+    leads = {found.end(): found for start in people_words if (found := _PEOPLE_LEAD.match(text, start))}
     for quantity in quantities(text):
-        left, right = _sentence_bounds(text, quantity.start, quantity.end)
+        nearest = bisect_left(people_words, quantity.end)
+        near = nearest < len(people_words) and people_words[nearest] < quantity.end + _WINDOW
+        if not near and quantity.start not in leads:
+            continue
+        left, right = sentences.bounds(quantity.start, quantity.end)
         rest = text[quantity.end : right]
         if (person := _PERSON_UNIT.match(rest)) is not None:
             if _BUILDERS.match(rest[person.end() :]):
@@ -234,7 +278,7 @@ def user_mentions(text: str) -> Iterator[UserMention]:
         elif (after := _PEOPLE_AFTER.match(rest)) is not None and after.group("noun").lower() not in _NOT_USERS:
             noun_end = quantity.end + after.end()
             noun = after.group("noun")
-        elif (before := _PEOPLE_BEFORE.search(text[left : quantity.start])) is not None:
+        elif (before := leads.get(quantity.start)) is not None and before.start() >= left:
             if before.group("noun").lower() in _NOT_USERS:
                 continue
             noun = before.group("noun")
@@ -250,17 +294,11 @@ def user_mentions(text: str) -> Iterator[UserMention]:
         yield UserMention(
             count=round(quantity.value),
             period=period,
-            start=_before_start(text, left, quantity.start) if noun_first else quantity.start,
+            start=leads[quantity.start].start() if noun_first else quantity.start,
             end=noun_end,
             vague=quantity.vague,
             workforce=workforce,
         )
-
-
-def _before_start(text: str, left: int, quantity_start: int) -> int:
-    """For 'MAU: 2M' the evidence starts at the noun before the number."""
-    found = _PEOPLE_BEFORE.search(text[left:quantity_start])
-    return left + found.start() if found else quantity_start
 
 
 def rate_mentions(text: str) -> Iterator[RateMention]:
@@ -268,7 +306,7 @@ def rate_mentions(text: str) -> Iterator[RateMention]:
     for quantity in quantities(text):
         if quantity.vague:
             continue
-        found = _RATE.match(text[quantity.end :])
+        found = _RATE.match(text[quantity.end : quantity.end + _WINDOW])
         if not found:
             continue
         unit = (found.group("unit") or "s").lower()
@@ -279,19 +317,20 @@ def rate_mentions(text: str) -> Iterator[RateMention]:
 _ENGINEERS = re.compile(
     r"^\s*(?:[A-Za-z-]+\s){0,2}?(?:devs?|developers?|engineers?|programmers?|coders?)\b", re.IGNORECASE
 )
-_TEAM_OF = re.compile(r"\b(?:dev|development|engineering|tech|software|product)\s+team\s+(?:of|is)\s+(?:about\s+|around\s+)?$",
+_TEAM_OF = re.compile(r"\b(?:dev|development|engineering|tech|software|product)\s+team\s+(?:of|is)\s+(?:about\s+|around\s+)?",
                       re.IGNORECASE)
 
 
 def team_mentions(text: str) -> Iterator[TeamMention]:
     """Stated engineering team sizes: "3 devs", "a team of 12 engineers", "dev team of 4"."""
+    team_of_ends = {found.end() for found in _TEAM_OF.finditer(text)}
     for quantity in quantities(text):
         if quantity.vague:
             continue
-        rest = text[quantity.end :]
+        rest = text[quantity.end : quantity.end + _WINDOW]
         if found := _ENGINEERS.match(rest):
             yield TeamMention(round(quantity.value), quantity.start, quantity.end + found.end())
         elif (person := _PERSON_UNIT.match(rest)) and (builders := _BUILDERS.match(rest[person.end() :])):
             yield TeamMention(round(quantity.value), quantity.start, quantity.end + person.end() + builders.end())
-        elif _TEAM_OF.search(text[max(0, quantity.start - 40) : quantity.start]):
+        elif quantity.start in team_of_ends:
             yield TeamMention(round(quantity.value), quantity.start, quantity.end)

@@ -155,10 +155,18 @@ def _domains(document: Document, catalog: Catalog, lexicon: _Lexicon) -> list[Do
                     candidates.append((domain_id, _WEIGHTS[strength], match))
     scores: dict[str, float] = dict.fromkeys(lexicon.domains, 0.0)
     evidence: dict[str, list[tuple[float, Match]]] = {domain_id: [] for domain_id in lexicon.domains}
+    # The strongest signal of each domain on each word, so overlap is checked word by word
+    # (linear in the text) rather than every candidate against every other.
+    strongest: dict[int, dict[str, float]] = {}
+    for domain_id, weight, match in candidates:
+        for token in range(match.first, match.last + 1):
+            on_word = strongest.setdefault(token, {})
+            on_word[domain_id] = max(weight, on_word.get(domain_id, 0.0))
     for domain_id, weight, match in candidates:
         # Words a stronger signal of another domain already explains do not vote again
         # ("Remote" and "monitoring" inside "remote patient monitoring").
-        if any(other != domain_id and w > weight and match.overlaps(m) for other, w, m in candidates):
+        if any(other != domain_id and w > weight for token in range(match.first, match.last + 1)
+               for other, w in strongest[token].items()):
             continue
         weight *= _HEAD_BONUS if match.span.start < head_end else 1
         scores[domain_id] += weight
