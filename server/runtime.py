@@ -19,6 +19,7 @@ from archwright.server.advisor import TracedAdvisor
 from archwright.server.config import Settings
 from archwright.server.store import Database, StoreError
 from archwright.server.store.retention import prune, prune_sync
+from archwright.server.telemetry.redact import Redactor
 from archwright.server.telemetry.traces import TraceService
 from archwright.server.telemetry.tracing import Telemetry, setup_telemetry
 from archwright.server.workflows.runs import Engine
@@ -46,7 +47,8 @@ class Runtime:
         tracer = telemetry.tracer() if telemetry else trace.get_tracer("archwright")
         self.advisor = TracedAdvisor(tracer)
         self.traces = TraceService(telemetry, self.database)
-        self.workflows = WorkflowService(self.database, tracer, self.advisor)
+        redactor = telemetry.redactor if telemetry else Redactor.from_env()
+        self.workflows = WorkflowService(self.database, tracer, self.advisor, redactor)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, install_global: bool = False,

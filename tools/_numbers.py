@@ -9,6 +9,7 @@ yearly, concurrent, or total) comes from the words around it.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
@@ -190,7 +191,17 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(_scan(text))
 
 
+# Larger numbers are not counts of anything an app serves (and would overflow later arithmetic).
+_LARGEST = 1e15
+
+
 def _scan(text: str) -> Iterator[Quantity]:
+    for quantity in _read(text):
+        if math.isfinite(quantity.value) and quantity.value <= _LARGEST:
+            yield quantity
+
+
+def _read(text: str) -> Iterator[Quantity]:
     for found in QUANTITY.finditer(text):
         groups = found.groupdict()
         if groups["vague"]:

@@ -7,8 +7,15 @@ is refused with a message saying what was wrong and what is accepted.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+from archwright.resources import load_catalog
+
+if TYPE_CHECKING:
+    from archwright.tools.models import Analysis
 
 MAX_REQUIREMENT_CHARS = 20_000
 
@@ -95,3 +102,30 @@ def _foreign_language(text: str) -> str | None:
     if best_hits >= 3 and best_hits > 2 * english:
         return best_name
     return None
+
+
+MAX_COUNT = 10**12  # users, requests: more than every person on Earth many times over
+
+
+def check_analysis(analysis: Analysis) -> Analysis:
+    """A passed-back analysis checked like a fresh requirement: its text within the limits, every
+    id one the knowledge base knows, every number finite and plausible. Raises RequirementError."""
+    check_requirement(analysis.requirement)
+    catalog = load_catalog()
+    unknown = {
+        "domain": sorted({analysis.primary_domain, *(d.id for d in analysis.domains)} - set(catalog.domains)),
+        "feature": sorted({f.id for f in (*analysis.features, *analysis.ruled_out)} - set(catalog.features)),
+        "compliance": sorted({c.id for c in analysis.compliance} - set(catalog.compliance)),
+    }
+    for kind, ids in unknown.items():
+        if ids:
+            known = {"domain": catalog.domains, "feature": catalog.features, "compliance": catalog.compliance}[kind]
+            raise RequirementError(f"The analysis names unknown {kind} id(s) {', '.join(map(repr, ids[:5]))}; "
+                                   f"known: {', '.join(sorted(known))}.")
+    scale = analysis.scale
+    numbers = [scale.daily_active_users, scale.peak_rps, scale.monthly_requests, scale.registered_users,
+               analysis.requests_per_second or 0, analysis.users.count if analysis.users else 0]
+    if any(not math.isfinite(n) or n > MAX_COUNT for n in numbers):
+        raise RequirementError(f"The analysis has a count or rate above {MAX_COUNT:,}, or not a number; pass the "
+                               "structured result of analyze_requirements unchanged.")
+    return analysis

@@ -12,7 +12,7 @@ from archwright.server.mcp.specs import READ_ONLY, Link, ToolCall, ToolInputErro
 from archwright.server.runtime import Runtime
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.summary import cost_table
-from archwright.tools.validation import MAX_REQUIREMENT_CHARS
+from archwright.tools.validation import MAX_REQUIREMENT_CHARS, check_analysis
 
 REQUIREMENT_HELP = (
     f"The app idea in plain English, up to {MAX_REQUIREMENT_CHARS:,} characters: who uses it, what they do, how "
@@ -67,7 +67,7 @@ def analysis_of(runtime: Runtime, requirement: str | None, analysis: dict[str, A
         raise ToolInputError("Give either `requirement` (text) or `analysis` (an analyze_requirements result), not both.")
     if analysis is not None:
         try:
-            return Analysis.model_validate(analysis)
+            return check_analysis(Analysis.model_validate(analysis))
         except ValidationError as error:
             raise ToolInputError(
                 "The `analysis` object does not validate: " + validation_summary(error)

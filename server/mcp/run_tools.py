@@ -32,7 +32,9 @@ class ReportRequest(BaseModel):
     requirement: str = Field(description=REQUIREMENT_HELP)
     cloud: Cloud = Field(default="aws", description=CLOUD_HELP)
     styles: list[Style] | None = Field(default=None, min_length=1, description="Styles to design (default: all three).")
-    thread_id: str | None = Field(default=None, description="Conversation this report belongs to (kept with the run).")
+    thread_id: str | None = Field(default=None, max_length=128, pattern=r"^[\w.:-]+$",
+                                  description="Conversation this report belongs to (kept with the run): letters, "
+                                              "digits and . _ : - (up to 128).")
 
 
 class ReportResult(BaseModel):

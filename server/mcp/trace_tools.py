@@ -14,7 +14,8 @@ from archwright.server.telemetry.traces import TraceDetail, TraceList, TraceLook
 
 
 class ListTraces(BaseModel):
-    tool_name: str | None = Field(default=None, description="Only traces of this tool, e.g. compare_architectures.")
+    tool_name: str | None = Field(default=None, max_length=200,
+                                  description="Only traces of this tool, e.g. compare_architectures.")
     status: Literal["ok", "error"] | None = Field(default=None, description="Only traces with this outcome.")
     limit: int = Field(default=20, ge=1, le=100, description="Traces per page, 1-100 (default 20).")
     cursor: str | None = Field(default=None, description="next_cursor from the previous page.")

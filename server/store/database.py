@@ -24,7 +24,7 @@ from archwright.server.store.schema import StoreError, migrate
 
 BUSY_TIMEOUT_MS = 5_000
 Params = Sequence[Any]
-__all__ = ["BUSY_TIMEOUT_MS", "Database", "StoreError", "connect", "is_file", "prepare", "rows_total"]
+__all__ = ["BUSY_TIMEOUT_MS", "Database", "StoreError", "connect", "describe", "is_file", "prepare", "rows_total"]
 
 
 def is_file(path: str) -> bool:
@@ -59,6 +59,25 @@ def prepare(path: str) -> None:
         migrate(connection)
     finally:
         connection.close()
+
+
+_CAUSES = (
+    ("full", "the disk is full"),
+    ("readonly", "the database file is read-only"),
+    ("read-only", "the database file is read-only"),
+    ("locked", "another process held the database lock past the busy timeout"),
+    ("busy", "another process held the database lock past the busy timeout"),
+    ("disk i/o", "the disk reported an input/output error"),
+    ("malformed", "the database file is damaged"),
+    ("not a database", "the file is not an Archwright database"),
+)
+
+
+def describe(error: BaseException) -> str:
+    """A storage failure as a cause a person can act on (the SQLite text alone is cryptic)."""
+    text = str(error).lower()
+    cause = next((cause for marker, cause in _CAUSES if marker in text), None)
+    return f"{cause} ({error})" if cause else str(error)
 
 
 class Database:
@@ -121,7 +140,10 @@ class Database:
                 yield connection
             except BaseException:
                 with anyio.CancelScope(shield=True):
-                    await connection.execute("ROLLBACK")
+                    try:
+                        await connection.execute("ROLLBACK")
+                    except sqlite3.OperationalError:  # SQLite already rolled back (disk full, I/O error)
+                        pass
                 raise
             await connection.execute("COMMIT")
 

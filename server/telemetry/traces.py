@@ -18,6 +18,7 @@ from archwright.server.store.spans import SpanRow, SpanStore, TraceSummary
 from archwright.server.telemetry.tracing import Telemetry
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
+_CURSOR = re.compile(r"^[0-9]{1,19}$")
 _BAR_WIDTH = 32
 _NAME_WIDTH = 44
 
@@ -160,7 +161,7 @@ class TraceService:
                    cursor: str | None = None, include_protocol: bool = False) -> TraceList:
         before = None
         if cursor:
-            if not cursor.isdigit():
+            if not _CURSOR.match(cursor) or int(cursor) >= 2**63:
                 raise TraceLookupError(f"{cursor[:40]!r} is not a cursor: pass next_cursor from a previous page.")
             before = int(cursor)
         store = await self._open()
@@ -172,6 +173,7 @@ class TraceService:
         except Exception as error:  # noqa: BLE001 - a broken file degrades reads, it does not crash the server
             self._read_error = f"cannot read traces: {error}"
             return TraceList(traces=[], next_cursor=None, tracing=self.status())
+        self._read_error = None  # the file reads again: a passing fault does not degrade tracing for good
         items = [self._item(row) for row in rows]
         next_cursor = str(rows[-1].start_ns) if len(rows) == limit else None
         return TraceList(traces=items, next_cursor=next_cursor, tracing=self.status())

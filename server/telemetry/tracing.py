@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
@@ -26,6 +27,9 @@ from archwright.server.telemetry.redact import Redactor
 
 logger = logging.getLogger("archwright.telemetry")
 _KINDS = {0: "internal", 1: "server", 2: "client", 3: "producer", 4: "consumer"}
+# Span names and attribute values can carry client-controlled text (a tool name, a request id):
+# each is cut to this length, so a 10 MB name never becomes a 10 MB span.
+MAX_SPAN_TEXT = 1_000
 _STATUS = {StatusCode.UNSET: "unset", StatusCode.OK: "ok", StatusCode.ERROR: "error"}
 
 
@@ -46,6 +50,20 @@ class TracingHealth:
         self.degraded = None
 
 
+def bounded(value: Any) -> Any:
+    """A span name or attribute value cut to MAX_SPAN_TEXT characters (lists item by item)."""
+    if isinstance(value, str) and len(value) > MAX_SPAN_TEXT:
+        return f"{value[:MAX_SPAN_TEXT]}…[{len(value) - MAX_SPAN_TEXT:,} more characters]"
+    if isinstance(value, list | tuple):
+        return [bounded(item) for item in value[:100]]
+    return value
+
+
+def _clean(values: Any, redactor: Redactor) -> dict[str, Any]:
+    """Attributes redacted, then bounded (keys too: they can come from a client's `_meta`)."""
+    return {bounded(key): bounded(value) for key, value in redactor.mapping(dict(values or {})).items()}
+
+
 def _hex(value: int, width: int) -> str:
     return format(value, f"0{width}x")
 
@@ -59,14 +77,14 @@ def to_row(span: ReadableSpan, redactor: Redactor) -> SpanRow:
         trace_id=_hex(context.trace_id, 32),
         span_id=_hex(context.span_id, 16),
         parent_span_id=_hex(span.parent.span_id, 16) if span.parent is not None else None,
-        name=redactor.text(span.name),
+        name=bounded(redactor.text(span.name)),
         kind=_KINDS.get(span.kind.value, "internal"),
         status=_STATUS[span.status.status_code],
-        status_message=redactor.text(description) if description else None,
+        status_message=bounded(redactor.text(description)) if description else None,
         start_ns=span.start_time or 0,
         end_ns=span.end_time or span.start_time or 0,
-        attributes=redactor.mapping(dict(span.attributes or {})),
-        events=[{"name": e.name, "time_ns": e.timestamp, "attributes": redactor.mapping(dict(e.attributes or {}))}
+        attributes=_clean(span.attributes, redactor),
+        events=[{"name": bounded(e.name), "time_ns": e.timestamp, "attributes": _clean(e.attributes, redactor)}
                 for e in span.events],
     )
 
@@ -116,14 +134,14 @@ class RedactingExporter(SpanExporter):
         redact = self._redactor
         status = span.status
         if status.description:
-            status = Status(status.status_code, redact.text(status.description))
+            status = Status(status.status_code, bounded(redact.text(status.description)))
         return ReadableSpan(
-            name=redact.text(span.name),
+            name=bounded(redact.text(span.name)),
             context=span.get_span_context(),
             parent=span.parent,
             resource=span.resource,
-            attributes=redact.mapping(dict(span.attributes or {})),
-            events=[Event(e.name, redact.mapping(dict(e.attributes or {})), e.timestamp) for e in span.events],
+            attributes=_clean(span.attributes, redact),
+            events=[Event(bounded(e.name), _clean(e.attributes, redact), e.timestamp) for e in span.events],
             links=span.links,
             kind=span.kind,
             status=status,

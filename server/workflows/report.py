@@ -13,28 +13,32 @@ stored.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from archwright.resources import STYLES, Style
 from archwright.server.advisor import TracedAdvisor
 from archwright.server.workflows.engine import Step, StepContext, Workflow, step
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.report import Advice, render_report
+from archwright.tools.validation import MAX_REQUIREMENT_CHARS, check_requirement
 
 WORKFLOW_ID = "architecture_report"
 
 
 class ReportInput(BaseModel):
-    requirement: str = Field(description="The app idea in plain English.")
+    requirement: Annotated[str, AfterValidator(check_requirement)] = Field(
+        description="The app idea in plain English.", max_length=MAX_REQUIREMENT_CHARS * 2)
     cloud: Cloud = "aws"
-    styles: list[Style] = Field(default_factory=lambda: list(STYLES), min_length=1)
-    thread_id: str | None = Field(default=None, description="Conversation this report belongs to (kept with the run).")
+    styles: list[Style] = Field(default_factory=lambda: list(STYLES), min_length=1, max_length=len(STYLES))
+    thread_id: str | None = Field(default=None, max_length=128, pattern=r"^[\w.:-]+$",
+                                  description="Conversation this report belongs to (kept with the run).")
 
 
 class Answers(BaseModel):
-    answers: str = Field(description="Answers to the questions, in plain English.", min_length=1)
+    answers: str = Field(description="Answers to the questions, in plain English.", min_length=1,
+                         max_length=MAX_REQUIREMENT_CHARS)
 
 
 class Analyzed(BaseModel):

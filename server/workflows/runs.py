@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,7 +21,9 @@ from opentelemetry import trace
 from opentelemetry.trace import StatusCode
 from pydantic import BaseModel, Field, ValidationError
 
+from archwright.server.store.database import describe
 from archwright.server.store.runs import Encoded, RunRecord, RunStore, StepRecord
+from archwright.server.telemetry.redact import Redactor
 from archwright.server.workflows.engine import (
     RunCanceled,
     Step,
@@ -38,6 +41,7 @@ from archwright.server.workflows.engine import (
 
 logger = logging.getLogger("archwright.workflows")
 RUN_ID_LENGTH = 32
+MAX_INPUT_CHARS = 100_000  # a workflow input or resume data, as JSON: checked before anything is stored
 CANCEL_POLL_S = 0.2
 Progress = Callable[[int, int, str], Awaitable[None]]
 
@@ -146,11 +150,24 @@ def check_run_id(run_id: str) -> str:
 class Engine:
     """Starts, resumes, cancels and reports workflow runs stored in one database."""
 
-    def __init__(self, runs: RunStore, workflows: dict[str, Workflow], tracer: trace.Tracer) -> None:
+    def __init__(self, runs: RunStore, workflows: dict[str, Workflow], tracer: trace.Tracer,
+                 redactor: Redactor | None = None) -> None:
         self._runs = runs
         self.workflows = workflows
         self._tracer = tracer
+        self._redactor = redactor or Redactor()
         self._cancel: dict[str, anyio.CancelScope] = {}
+
+    def _admitted(self, data: Any, what: str) -> Any:
+        """Client data as the engine may use and store it: plain JSON within `MAX_INPUT_CHARS`,
+        with every secret redacted, so nothing a run stores or passes to its steps holds one."""
+        try:
+            size = len(json.dumps(data))
+        except (TypeError, ValueError, RecursionError):
+            raise WorkflowRunError(f"The {what} must be a plain JSON object of modest depth.") from None
+        if size > MAX_INPUT_CHARS:
+            raise WorkflowRunError(f"The {what} is {size:,} characters of JSON; the limit is {MAX_INPUT_CHARS:,}.")
+        return self._redactor.value(data)
 
     def workflow(self, workflow_id: str) -> Workflow:
         if workflow_id not in self.workflows:
@@ -171,20 +188,25 @@ class Engine:
 
     async def start(self, workflow_id: str, data: Any, *, progress: Progress | None = None) -> RunView:
         workflow = self.workflow(workflow_id)
+        data = self._admitted(data, "input")
         try:
             validated = workflow.input_model.model_validate(data)
         except ValidationError as error:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(input)'}: {e['msg']}" for e in error.errors()[:5])
             raise WorkflowRunError(f"The input does not fit workflow {workflow_id!r}: {problems}. Expected: "
-                                   f"{workflow.input_model.model_json_schema()}") from None
+                                   f"{json.dumps(workflow.input_model.model_json_schema())}") from None
         run_id = uuid.uuid4().hex
-        await self._runs.create_run(run_id, workflow_id, validated.model_dump(mode="json"), os.getpid(),
-                                    thread_id=_thread_of(validated))
-        return await self._execute(workflow, run_id, validated, None, progress)
+        try:
+            await self._runs.create_run(run_id, workflow_id, validated.model_dump(mode="json"), os.getpid(),
+                                        thread_id=_thread_of(validated))
+        except sqlite3.Error as error:
+            raise WorkflowRunError(f"The run could not be stored: {describe(error)}.") from None
+        return await self._stored(run_id, self._execute(workflow, run_id, validated, None, progress))
 
     async def resume(self, run_id: str, data: Any, *, progress: Progress | None = None) -> RunView:
         record = await self._record(run_id)
         workflow = self.workflow(record.workflow_id)
+        data = self._admitted(data, "resume data")
         if record.status == "suspended":
             import jsonschema  # 40 ms to import: only resuming needs it, not start-up
 
@@ -199,8 +221,21 @@ class Engine:
             raise WorkflowRunError(f"Run {run_id} was resumed or changed by someone else just now; read it again.")
         initial = workflow.input_model.model_validate(record.input)
         resumption = (data, record.suspend_payload) if record.status == "suspended" else None
-        return await self._execute(workflow, run_id, initial, resumption,
-                                   progress)
+        return await self._stored(run_id, self._execute(workflow, run_id, initial, resumption, progress))
+
+    async def _stored(self, run_id: str, work: Awaitable[RunView]) -> RunView:
+        """Run `work`; if storing its progress fails, fail the run (when the fault allows even that)
+        and say why, rather than crash with the driver's error and leave the run `running`."""
+        try:
+            return await work
+        except sqlite3.Error as error:
+            reason = describe(error)
+            with anyio.CancelScope(shield=True):
+                try:
+                    await self._runs.update_run(run_id, status="failed", error=f"storage failed: {reason}")
+                except sqlite3.Error:  # the same fault again: the next process marks it interrupted
+                    logger.warning("run %s could not be marked failed: %s", run_id, reason)
+            raise WorkflowRunError(f"Run {run_id} stopped: its progress could not be stored: {reason}.") from None
 
     async def cancel(self, run_id: str) -> RunView:
         record = await self._record(run_id)
@@ -374,7 +409,8 @@ class Engine:
                     raise
                 except Exception as error:  # noqa: BLE001 - a step's failure is data, stored and reported
                     span.set_status(StatusCode.ERROR, str(error)[:500])
-                    message = "timed out" if isinstance(error, TimeoutError) else f"{type(error).__name__}: {error}"
+                    message = "timed out" if isinstance(error, TimeoutError) else \
+                        self._redactor.text(f"{type(error).__name__}: {error}")[:2_000]
                     if attempt <= step.retries:
                         await anyio.sleep(backoff(step, attempt))
                         continue

@@ -11,6 +11,7 @@ from opentelemetry import trace
 from archwright.server.advisor import TracedAdvisor
 from archwright.server.store import Database, StoreError
 from archwright.server.store.runs import RunStore
+from archwright.server.telemetry.redact import Redactor
 from archwright.server.workflows.engine import Workflow
 from archwright.server.workflows.report import architecture_report
 from archwright.server.workflows.runs import Engine, WorkflowRunError
@@ -24,9 +25,11 @@ def registered_workflows(advisor: TracedAdvisor) -> dict[str, Workflow]:
 class WorkflowService:
     """The workflows this process knows and the engine that runs them (one per process)."""
 
-    def __init__(self, database: Database, tracer: trace.Tracer, advisor: TracedAdvisor) -> None:
+    def __init__(self, database: Database, tracer: trace.Tracer, advisor: TracedAdvisor,
+                 redactor: Redactor | None = None) -> None:
         self._database = database
         self._tracer = tracer
+        self._redactor = redactor
         self.workflows = registered_workflows(advisor)
         self._engine: Engine | None = None
         self._lock = anyio.Lock()
@@ -39,7 +42,7 @@ class WorkflowService:
                     await self._database.connection()
                 except StoreError as error:
                     raise WorkflowRunError(f"Workflow runs need the database, which cannot be used: {error}") from None
-                engine = Engine(RunStore(self._database), self.workflows, self._tracer)
+                engine = Engine(RunStore(self._database), self.workflows, self._tracer, self._redactor)
                 await engine.recover_interrupted()
                 self._engine = engine
             return self._engine
