@@ -170,25 +170,63 @@ def _fail(message: str) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import anyio
-
+    from archwright.server.http import AccessError, access_for, serve_http
     from archwright.server.mcp import build_server
     from archwright.server.runtime import Runtime
 
+    access = None
     if args.transport == "http":
+        try:
+            access = access_for(args.host, args.port)
+        except AccessError as error:
+            raise UserError(str(error)) from None
         _check_address(args.host, args.port)
     runtime = Runtime.from_settings(settings, install_global=True, apply_retention=True)
     server = build_server(runtime)
 
     async def serve() -> None:
-        async with runtime:
-            if args.transport == "stdio":
-                await server.run_stdio_async()
-            else:
-                await server.run_streamable_http_async(host=args.host, port=args.port)
+        if access is None:
+            await server.run_stdio_async()
+        else:
+            await serve_http(server, args.host, args.port, access)
 
-    anyio.run(serve)
+    _run_until_signal(runtime, serve)
     return 0
+
+
+def _run_until_signal(runtime: Any, serve: Callable[[], Awaitable[None]]) -> None:
+    """Serve until the client leaves or SIGTERM/SIGINT arrives; either way close the runtime (every
+    buffered span flushed) and log one line. A stdin read blocked in a worker thread cannot be
+    interrupted, so after a signal the process exits as soon as the runtime is closed instead of
+    waiting for the client (runs cut short are marked interrupted, and resumable, at next start)."""
+    import os
+    import signal
+
+    import anyio
+
+    log = logging.getLogger("archwright.cli")
+
+    async def stop(reason: str) -> None:
+        with anyio.CancelScope(shield=True), anyio.move_on_after(1.5):
+            await runtime.aclose()
+        log.info("server stopped", extra={"reason": reason})
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            async def on_signal() -> None:
+                with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+                    async for received in signals:
+                        group.cancel_scope.cancel()
+                        await stop(signal.Signals(received).name)
+                        logging.shutdown()
+                        os._exit(0)
+
+            group.start_soon(on_signal)
+            await serve()
+            group.cancel_scope.cancel()  # the client left: stop listening for signals
+        await stop("the client closed the connection")
+
+    anyio.run(main)
 
 
 def _check_address(host: str, port: int) -> None:
