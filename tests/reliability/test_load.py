@@ -1,0 +1,143 @@
+"""Load: many concurrent reports over streamable HTTP and pipelined over stdio, one process or two
+sharing the file. Every call succeeds, every run and every trace is stored, nothing is locked.
+(Latency figures are printed by bench/bench_load.py; tests never judge timing.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import anyio
+import pytest
+from mcp import Client
+
+from archwright.server.store.database import rows_total
+
+EXECUTABLE = Path(sys.executable).with_name("archwright")
+RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _start_http(db: Path) -> tuple[subprocess.Popen[str], str]:
+    """A server whose logs go to a file beside the database (a pipe nobody reads would fill and stall it)."""
+    port = _free_port()
+    log = (db.parent / f"{db.stem}-{port}.log").open("w")
+    process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve", "--transport", "http", "--port",
+                                str(port)], stdout=subprocess.DEVNULL, stderr=log, text=True,
+                               env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
+    process.log_path = Path(log.name)  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, f"http://127.0.0.1:{port}/mcp"
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("the server did not start")
+
+
+async def _reports(url: str, count: int) -> list[str]:
+    outcomes: list[str] = []
+
+    async def one() -> None:
+        try:
+            async with Client(url) as client:
+                result = await client.call_tool("generate_report", {"requirement": RIDE})
+                outcomes.append("error: " + result.content[0].text[:200] if result.is_error
+                                else result.structured_content["status"])
+        except Exception as error:  # noqa: BLE001 - the test reports every failure, whatever it is
+            outcomes.append(f"raised: {error!r}"[:200])
+
+    async with anyio.create_task_group() as group:
+        for _ in range(count):
+            group.start_soon(one)
+    return outcomes
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    return process.log_path.read_text()  # type: ignore[attr-defined]
+
+
+def _stored(db: Path, tool: str) -> tuple[int, int, int]:
+    return (rows_total(str(db), "workflow_runs", "WHERE status = 'success'"),
+            rows_total(str(db), "workflow_runs"),
+            rows_total(str(db), "traces", "WHERE tool_name = ?", (tool,)))
+
+
+@pytest.mark.slow
+def test_200_concurrent_reports_over_http_all_succeed_and_are_stored(tmp_path: Path) -> None:
+    db = tmp_path / "load.db"
+    process, url = _start_http(db)
+    outcomes = anyio.run(_reports, url, 200)
+    stderr = _stop(process)
+    assert outcomes.count("success") == 200, sorted(set(outcomes))[:5]
+    assert _stored(db, "generate_report") == (200, 200, 200)
+    assert "locked" not in stderr
+
+
+@pytest.mark.slow
+def test_two_processes_share_one_file_under_load(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"
+    (first, url_a), (second, url_b) = _start_http(db), _start_http(db)
+
+    async def both() -> list[str]:
+        results: list[list[str]] = []
+
+        async def side(url: str) -> None:
+            results.append(await _reports(url, 60))
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(side, url_a)
+            group.start_soon(side, url_b)
+        return [outcome for part in results for outcome in part]
+
+    outcomes = anyio.run(both)
+    stderr = _stop(first) + _stop(second)
+    assert outcomes.count("success") == 120, sorted(set(outcomes))[:5]
+    assert _stored(db, "generate_report") == (120, 120, 120)
+    assert "locked" not in stderr
+
+
+@pytest.mark.slow
+def test_200_pipelined_reports_over_stdio(tmp_path: Path) -> None:
+    db = tmp_path / "stdio.db"
+    messages = [{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"}]
+    messages += [{"jsonrpc": "2.0", "id": 1 + i, "method": "tools/call",
+                  "params": {"name": "generate_report", "arguments": {"requirement": RIDE}}} for i in range(200)]
+    log = tmp_path / "stdio.log"
+    with log.open("w") as errors:
+        process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=errors, text=True,
+                                   env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+        process.stdin.flush()  # and kept open until every answer is in, as a client does
+        answers = []
+        while len(answers) < 201:
+            line = process.stdout.readline()
+            if not line:
+                break
+            if "id" in (message := json.loads(line)):
+                answers.append(message)
+        process.stdin.close()
+        process.wait(timeout=60)
+    stderr = log.read_text()
+    statuses = [a["result"]["structuredContent"]["status"] for a in answers if a.get("id", 0) >= 1 and "result" in a]
+    assert statuses.count("success") == 200, [a for a in answers if "error" in a][:3]
+    assert _stored(db, "generate_report") == (200, 200, 200)
+    assert "locked" not in stderr
