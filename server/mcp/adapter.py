@@ -18,7 +18,15 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, ResourceLink, TextContent
 from pydantic import BaseModel, ValidationError
 
-from archwright.server.mcp.specs import REQUEST_ERRORS, Link, ToolCall, ToolSpec, validation_summary
+from archwright.server.mcp.specs import (
+    REQUEST_ERRORS,
+    Link,
+    ToolCall,
+    ToolSpec,
+    bounded_message,
+    has_lone_surrogates,
+    validation_summary,
+)
 from archwright.server.runtime import Runtime
 
 logger = logging.getLogger("archwright.mcp")
@@ -64,6 +72,9 @@ def _tool_call(ctx: Context) -> ToolCall:
 
 async def call_spec(spec: ToolSpec[Any, Any], runtime: Runtime, arguments: dict[str, Any], ctx: Context) -> CallToolResult:
     """Validate, run inside the tool's span, log one line, and shape the result for this client."""
+    if has_lone_surrogates(arguments):
+        raise ToolError(f"Invalid arguments for {spec.name}: text must be valid Unicode (a lone surrogate such "
+                        "as \\ud800 was found).")
     try:
         given = spec.input_model.model_validate(arguments)
     except ValidationError as error:
@@ -82,7 +93,7 @@ async def call_spec(spec: ToolSpec[Any, Any], runtime: Runtime, arguments: dict[
             output, links = await work()
     except REQUEST_ERRORS as error:
         logger.info("tool request refused", extra={"tool": spec.name, "reason": str(error)[:200]})
-        raise ToolError(str(error)) from None
+        raise ToolError(bounded_message(str(error))) from None
     logger.info("tool call", extra={"tool": spec.name, "ms": round((time.perf_counter() - started) * 1000, 2)})
     return tool_result(output, spec.text(output), links, ctx.protocol_version)
 

@@ -9,16 +9,19 @@ error of one line per problem.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, GetPromptResult
 from pydantic import Field, ValidationError
 
 from archwright.resources import load_catalog
-from archwright.server.mcp.specs import validation_summary
+from archwright.server.mcp.specs import bounded_message, validation_summary
+
+logger = logging.getLogger("archwright.mcp")
 
 
 class ArchwrightServer(MCPServer):
@@ -26,12 +29,21 @@ class ArchwrightServer(MCPServer):
     tool-argument errors read as one line per problem."""
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None) -> Any:
+        """Tool errors reach the client as their own sentence: the SDK prefixes each with "Error
+        executing tool X", which reads like a crash, and reports a crash with no reason at all."""
         try:
             return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError as error:
+            logger.error("tool %s failed unexpectedly", name[:100], exc_info=error.__cause__)
+            cause = type(error.__cause__).__name__ if error.__cause__ else "unknown"
+            raise ToolError(f"{name[:100]} could not finish: an internal error ({cause}) that is Archwright's fault, "
+                            "not the input's; the server log has the details.") from None
         except ToolError as error:
-            if isinstance(error.__cause__, ValidationError):  # the SDK's own check of the input schema
-                raise ToolError(f"Invalid arguments for {name}: {validation_summary(error.__cause__)}") \
-                    from error.__cause__
+            cause = error.__cause__
+            if isinstance(cause, ValidationError):  # the SDK's own check of the input schema
+                raise ToolError(f"Invalid arguments for {name[:100]}: {validation_summary(cause)}") from cause
+            if isinstance(cause, ToolError):  # ours, behind the SDK's prefix
+                raise ToolError(bounded_message(str(cause))) from cause
             raise
 
     async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,

@@ -53,7 +53,7 @@ class ReportResult(BaseModel):
 
 
 class StartRun(BaseModel):
-    workflow_id: str = Field(description="A workflow id from archwright://workflows.")
+    workflow_id: str = Field(max_length=100, description="A workflow id from archwright://workflows.")
     input: dict[str, Any] = Field(description="Input matching the workflow's input schema.")
 
 
@@ -67,9 +67,10 @@ class RunId(BaseModel):
 
 
 class ListRuns(BaseModel):
-    workflow_id: str | None = Field(default=None, description="Only runs of this workflow.")
+    workflow_id: str | None = Field(default=None, max_length=100, description="Only runs of this workflow.")
     status: RunStatus | None = Field(default=None, description="Only runs in this status.")
-    thread_id: str | None = Field(default=None, description="Only runs of this conversation.")
+    thread_id: str | None = Field(default=None, max_length=128, pattern=r"^[\w.:-]+$",
+                                  description="Only runs of this conversation.")
     limit: int = Field(default=20, ge=1, le=100, description="How many (1-100, default 20).")
 
 

@@ -82,6 +82,28 @@ class ToolSpec(Generic[In, Out]):
     traced: bool = False  # wrap the call in an `execute_tool {name}` span (advisor tools, reports)
 
 
+MAX_ERROR_CHARS = 1_000
+
+
+def bounded_message(text: str) -> str:
+    """An error message cut to a size a client shows whole (it may quote the caller's input)."""
+    return text if len(text) <= MAX_ERROR_CHARS else f"{text[:MAX_ERROR_CHARS]}… (message cut)"
+
+
+def has_lone_surrogates(value: Any, depth: int = 0) -> bool:
+    """True when any string (or key) in a JSON-like value holds a lone UTF-16 surrogate, which no
+    UTF-8 store or transport can carry."""
+    if isinstance(value, str):
+        return any("\ud800" <= char <= "\udfff" for char in value)
+    if depth > 64:
+        return False
+    if isinstance(value, dict):
+        return any(has_lone_surrogates(k, depth + 1) or has_lone_surrogates(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_lone_surrogates(item, depth + 1) for item in value)
+    return False
+
+
 def validation_summary(error: ValidationError, limit: int = 5) -> str:
     """A pydantic error as one line: where and what, for the first few problems."""
     problems = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors()[:limit]]

@@ -161,7 +161,7 @@ def schema_version(connection: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
-def _retrying(action: Callable[[], T], *, budget_s: float = _LOCK_WAIT_S) -> T:
+def retrying(action: Callable[[], T], *, budget_s: float = _LOCK_WAIT_S) -> T:
     """Retry `action` while another process holds the lock. SQLite answers some lock conflicts
     (switching journal mode while another process opens a fresh file) without waiting for its
     busy timeout, so the wait happens here."""
@@ -179,7 +179,7 @@ def _retrying(action: Callable[[], T], *, budget_s: float = _LOCK_WAIT_S) -> T:
 
 def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
     """Apply every migration above the file's version up to `target`; return the new version."""
-    return _retrying(lambda: _migrate(connection, target))
+    return retrying(lambda: _migrate(connection, target))
 
 
 def _migrate(connection: sqlite3.Connection, target: int) -> int:

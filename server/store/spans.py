@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archwright.server.store.database import BUSY_TIMEOUT_MS, Database, connect
-from archwright.server.store.schema import migrate
+from archwright.server.store.schema import migrate, retrying
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,12 @@ class SpanWriter:
         migrate(self._connection)
 
     def write(self, rows: Sequence[SpanRow]) -> None:
-        if not rows:
-            return
+        """Store a batch. In a shared-cache in-memory database a busy table answers 'locked' at
+        once (no busy timeout applies there), so the batch is retried for a while instead."""
+        if rows:
+            retrying(lambda: self._write(rows))
+
+    def _write(self, rows: Sequence[SpanRow]) -> None:
         summaries: dict[str, list[Any]] = {}
         for row in rows:
             summary = summaries.setdefault(row.trace_id, [None, None, row.start_ns, row.end_ns, 0, 0])

@@ -46,6 +46,24 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(line, default=str, ensure_ascii=False)
 
 
+class UnreadableMessages(logging.Filter):
+    """The SDK drops a message it cannot parse (not JSON, a batch, a bad escape) with a DEBUG line
+    and sends no answer, so a client waits for ever. This raises that one line to a warning a
+    user will see, and keeps the logger's other DEBUG lines at the configured level."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self._level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("transport yielded exception"):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = "a message from the client could not be read and gets no answer: %s"
+            record.args = (str(record.args[0] if isinstance(record.args, tuple) else record.args)[:300],)
+            return True
+        return record.levelno >= self._level
+
+
 def configure_logging(level: str, redactor: Redactor | None = None) -> None:
     """Route every logger (ours and the SDK's) to stderr as JSON lines. Call before building the
     server: the SDK's own logging setup then finds handlers in place and leaves them alone."""
@@ -56,3 +74,8 @@ def configure_logging(level: str, redactor: Redactor | None = None) -> None:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    dispatcher = logging.getLogger("mcp.shared.jsonrpc_dispatcher")
+    dispatcher.setLevel(logging.DEBUG)
+    for existing in [f for f in dispatcher.filters if isinstance(f, UnreadableMessages)]:
+        dispatcher.removeFilter(existing)
+    dispatcher.addFilter(UnreadableMessages(logging.getLevelName(level)))

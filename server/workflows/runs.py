@@ -162,7 +162,9 @@ class Engine:
         """Client data as the engine may use and store it: plain JSON within `MAX_INPUT_CHARS`,
         with every secret redacted, so nothing a run stores or passes to its steps holds one."""
         try:
-            size = len(json.dumps(data))
+            size = len(json.dumps(data, ensure_ascii=False).encode())
+        except UnicodeEncodeError:
+            raise WorkflowRunError(f"The {what} must be valid Unicode text (it holds a lone surrogate).") from None
         except (TypeError, ValueError, RecursionError):
             raise WorkflowRunError(f"The {what} must be a plain JSON object of modest depth.") from None
         if size > MAX_INPUT_CHARS:
@@ -171,7 +173,8 @@ class Engine:
 
     def workflow(self, workflow_id: str) -> Workflow:
         if workflow_id not in self.workflows:
-            raise WorkflowRunError(f"Unknown workflow {workflow_id!r}. Known workflows: {', '.join(self.workflows)}.")
+            raise WorkflowRunError(f"Unknown workflow {workflow_id[:80]!r}. Known workflows: "
+                                   f"{', '.join(self.workflows)}.")
         return self.workflows[workflow_id]
 
     async def recover_interrupted(self) -> list[str]:
@@ -214,7 +217,7 @@ class Engine:
                 jsonschema.validate(data, record.resume_schema or {})
             except jsonschema.ValidationError as error:
                 raise WorkflowRunError(f"The resume data does not fit what step {record.suspended_step!r} asked for: "
-                                       f"{error.message}. Expected: {json.dumps(record.resume_schema)}") from None
+                                       f"{error.message[:300]}. Expected: {json.dumps(record.resume_schema)}") from None
         elif record.status != "interrupted":
             raise WorkflowRunError(f"Run {run_id} is {record.status}; only suspended or interrupted runs can be resumed.")
         if not await self._runs.claim(run_id, os.getpid(), [record.status]):
