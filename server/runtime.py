@@ -74,8 +74,9 @@ class Runtime:
         return await self.workflows.engine()
 
     async def prune(self, older_than_seconds: float) -> dict[str, int]:
-        """Delete traces and finished runs older than the age; suspended and interrupted runs stay."""
-        return await prune(self.database, older_than_seconds)
+        """Delete traces and finished runs older than the age (suspended and interrupted runs stay),
+        then give the space back to the file system."""
+        return await prune(self.database, older_than_seconds, reclaim=True)
 
     def _prune_quietly(self) -> None:
         """Apply the retention setting; a database problem is logged, never fatal."""

@@ -1,13 +1,11 @@
 """The sensitive-data filter every span, export and log line passes through before it leaves memory.
 
 Two nets. Values under sensitive keys ("password", "api-key", "apiKey", "client_secret" ...,
-matched case- and separator-insensitively) are replaced whole. Free text is scanned for secrets
-that carry their own shape: cloud access keys, GitHub/Slack/Stripe/Google tokens, JWTs, bearer
-and basic authorization headers, PEM private keys, card numbers that pass the Luhn check, US
-social security numbers, `password=...` pairs, and (optionally) email addresses. A requirement
-that says "our Stripe key is sk_live_..." is stored as "our Stripe key is [REDACTED:stripe_key]".
+matched case- and separator-insensitively) are replaced whole. Free text is scanned with the rules
+in `secret_shapes.py` (private keys, cloud and platform tokens, credentials in URLs and in
+key/value pairs, card and identity numbers, optionally emails). A requirement that says "our
+Stripe key is sk_live_..." is stored as "our Stripe key is [REDACTED:stripe_key]".
 """
-
 from __future__ import annotations
 
 import os
@@ -16,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
+
+from archwright.server.telemetry.secret_shapes import EMAIL, PLACEHOLDER_START, RULES, Rule
 
 Mode = Literal["full", "partial"]
 
@@ -26,52 +26,18 @@ SENSITIVE_KEY_PARTS: tuple[str, ...] = (
 _KEY_SEPARATORS = re.compile(r"[^a-z0-9]")
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+# While a text is scanned, each secret found is replaced by a placeholder of private-use characters
+# (not letters, digits or spaces, so no rule reads one as part of a secret or a key).
+_PLACEHOLDER = re.compile("\ue000([\ue100-\ue1ff])([\ue100-\ue1ff])([\ue100-\ue1ff])\ue001")
 
 
-def _is_card(match: re.Match[str]) -> bool:
-    digits = re.sub(r"\D", "", match.group())
-    return 13 <= len(digits) <= 19 and _luhn_ok(digits)
+def _placeholder(index: int) -> str:
+    return "\ue000" + "".join(chr(0xE100 + (index >> shift & 0xFF)) for shift in (16, 8, 0)) + "\ue001"
 
 
-@dataclass(frozen=True)
-class _Rule:
-    kind: str
-    regex: re.Pattern[str]
-    accept: Callable[[re.Match[str]], bool] | None = None
-    group: int = 0
-
-
-_RULES: tuple[_Rule, ...] = (
-    _Rule("private_key", re.compile(
-        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)")),
-    _Rule("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}")),
-    _Rule("authorization", re.compile(r"(?i)\b(?:bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{12,}")),
-    _Rule("aws_access_key", re.compile(r"\b(?:AKIA|ASIA|AIDA|AGPA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b")),
-    _Rule("aws_secret_key", re.compile(
-        r"(?i)(?:aws.{0,20})?secret.{0,20}?[:=]\s*['\"]?([A-Za-z0-9/+=]{40})\b"), group=1),
-    _Rule("github_token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})\b")),
-    _Rule("slack_token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    _Rule("slack_webhook", re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+")),
-    _Rule("stripe_key", re.compile(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|\bwhsec_[A-Za-z0-9]{10,}")),
-    _Rule("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    _Rule("api_key", re.compile(r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}")),
-    _Rule("secret_assignment", re.compile(
-        r"(?i)\b(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|client[_-]?secret|access[_-]?key)"
-        r"\s*(?:[:=]|\bis\b)\s*['\"]?(?!\[REDACTED)([^\s'\",;]{4,})"), group=1),
-    _Rule("card_number", re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])"), accept=_is_card),
-    _Rule("us_ssn", re.compile(r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b")),
-)
-_EMAIL = _Rule("email", re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b"))
+def _placeholder_index(match: re.Match[str]) -> int:
+    high, middle, low = (ord(char) - 0xE100 for char in match.groups())
+    return high << 16 | middle << 8 | low
 
 
 @dataclass(frozen=True)
@@ -81,12 +47,12 @@ class Redactor:
     mode: Mode = "full"
     emails: bool = False
     extra_patterns: tuple[str, ...] = ()
-    _rules: tuple[_Rule, ...] = field(init=False, repr=False)
+    _rules: tuple[Rule, ...] = field(init=False, repr=False)
     _cached_text: Callable[[str], str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        extra = tuple(_Rule("custom", re.compile(p)) for p in self.extra_patterns)
-        object.__setattr__(self, "_rules", _RULES + ((_EMAIL,) if self.emails else ()) + extra)
+        extra = tuple(Rule("custom", re.compile(p)) for p in self.extra_patterns)
+        object.__setattr__(self, "_rules", RULES + ((EMAIL,) if self.emails else ()) + extra)
         # Span names and attribute values repeat constantly ("execute_tool analyze_requirements",
         # "ride_sharing"); remembering recent answers keeps redaction off the tracing budget.
         object.__setattr__(self, "_cached_text", lru_cache(maxsize=4096)(self._text))
@@ -114,23 +80,38 @@ class Redactor:
         return self._cached_text(value) if len(value) <= 512 else self._text(value)
 
     def _text(self, value: str) -> str:
+        # Markers are looked up in the original text: a replacement only ever removes text, so a
+        # rule skipped here could not have matched later either.
+        lowered = value.lower()
+        found: list[tuple[str, str]] = []  # (secret, kind), addressed by the placeholders in `value`
         for rule in self._rules:
-            value = self._apply(rule, value)
-        return value
+            if rule.hints and not any(hint in lowered for hint in rule.hints):
+                continue
+            value = self._apply(rule, value, found)
+        if not found:
+            return value
+        return _PLACEHOLDER.sub(lambda m: self._mask(*found[_placeholder_index(m)]), value)
 
-    def _apply(self, rule: _Rule, value: str) -> str:
-        def replace(match: re.Match[str]) -> str:
-            if rule.accept is not None and not rule.accept(match):
-                return match.group()
-            if rule.group:
-                start, end = match.span(rule.group)
-                whole_start = match.start()
-                secret = match.group(rule.group)
-                whole = match.group()
-                return whole[: start - whole_start] + self._mask(secret, rule.kind) + whole[end - whole_start :]
-            return self._mask(match.group(), rule.kind)
-
-        return rule.regex.sub(replace, value)
+    @staticmethod
+    def _apply(rule: Rule, value: str, found: list[tuple[str, str]]) -> str:
+        """Replace each secret by a placeholder no later rule reads as text; masks go in at the end,
+        so a partial mask ("sk_l…[REDACTED:...]") is never taken for a secret by the next rule."""
+        pieces: list[str] = []
+        position = 0
+        for start, end in rule.spans(value):
+            if start < position:  # overlapping groups of one match
+                continue
+            secret = value[start:end]
+            if PLACEHOLDER_START in secret:  # a wider secret around an earlier one
+                secret = _PLACEHOLDER.sub(lambda m: found[_placeholder_index(m)][0], secret)
+            pieces.append(value[position:start])
+            pieces.append(_placeholder(len(found)))
+            found.append((secret, rule.kind))
+            position = end
+        if not pieces:
+            return value
+        pieces.append(value[position:])
+        return "".join(pieces)
 
     @staticmethod
     def is_sensitive_key(key: str) -> bool:
