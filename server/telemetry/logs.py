@@ -26,13 +26,25 @@ class JsonLineFormatter(logging.Formatter):
         super().__init__()
         self._redactor = redactor or Redactor()
 
+    def _message(self, record: logging.LogRecord) -> str:
+        """The message, its arguments redacted before they are put in: a `%r` argument comes out
+        escaped ('\\\\"' for '"'), where the redactor would no longer recognise a secret's shape."""
+        redact = self._redactor
+        if isinstance(record.args, tuple) and record.args:
+            args = tuple(redact.text(arg) if isinstance(arg, str) else arg for arg in record.args)
+            try:
+                return redact.text(str(record.msg) % args)
+            except (TypeError, ValueError):
+                pass
+        return redact.text(record.getMessage())
+
     def format(self, record: logging.LogRecord) -> str:
         redact = self._redactor
         line: dict[str, Any] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "msg": redact.text(record.getMessage()),
+            "msg": self._message(record),
         }
         context = trace.get_current_span().get_span_context()
         if context.is_valid:

@@ -40,6 +40,12 @@ def _placeholder_index(match: re.Match[str]) -> int:
     return high << 16 | middle << 8 | low
 
 
+def quoted(value: object, limit: int = 80) -> str:
+    """A client's value as an error message may echo it: redacted whole first (a secret cut in half
+    no longer has the shape that gives it away), then cut to `limit` characters and quoted."""
+    return repr(_STANDARD.text(str(value))[:limit])
+
+
 @dataclass(frozen=True)
 class Redactor:
     """Redacts secrets from text, mappings and nested values; configurable, stateless."""
@@ -136,3 +142,6 @@ class Redactor:
 
     def strings(self, values: Iterable[str]) -> list[str]:
         return [self.text(v) for v in values]
+
+
+_STANDARD = Redactor()  # for error messages, which are written before any configured redactor is at hand

@@ -232,6 +232,9 @@ def _secret_key(key: str) -> int:
     A one-word key may carry the secret word anywhere (SECRET_KEY_BASE) unless it ends in a word
     about the secret (TOKEN_TTL); a phrase must end with it ("admin password", not "token budget")."""
     stripped = key.strip("\\\"' \t")
+    last = stripped.split()[-1] if stripped.split() else ""
+    if last != stripped and ("_" in last or any(char.isupper() for char in last[1:])):
+        return _secret_key(last)  # "no_such_tool SECRET_KEY_BASE": an identifier is a key of its own
     snake = _NON_ALNUM.sub("_", _CAMEL.sub("_", stripped).lower()).strip("_")
     found = [match.group() for match in _SECRET_WORD.finditer(snake)
              if " " not in stripped or match.end() == len(snake)]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from archwright.server.store import Database, StoreError
 from archwright.server.store.spans import SpanRow, SpanStore, TraceSummary
+from archwright.server.telemetry.redact import quoted
 from archwright.server.telemetry.tracing import Telemetry
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -75,9 +76,9 @@ class TraceList(BaseModel):
 
 def check_trace_id(trace_id: str) -> str:
     if not TRACE_ID.match(trace_id or ""):
-        shown = (trace_id or "")[:80]
+        shown = quoted(trace_id or "")
         raise TraceLookupError(
-            f"{shown!r} is not a trace id: trace ids are 32 lowercase hexadecimal characters "
+            f"{shown} is not a trace id: trace ids are 32 lowercase hexadecimal characters "
             "(as list_traces and `archwright traces` show them)."
         )
     return trace_id
@@ -162,7 +163,7 @@ class TraceService:
         before = None
         if cursor:
             if not _CURSOR.match(cursor) or int(cursor) >= 2**63:
-                raise TraceLookupError(f"{cursor[:40]!r} is not a cursor: pass next_cursor from a previous page.")
+                raise TraceLookupError(f"{quoted(cursor, 40)} is not a cursor: pass next_cursor from a previous page.")
             before = int(cursor)
         store = await self._open()
         if store is None:

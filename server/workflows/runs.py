@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from archwright.server.store.database import describe
 from archwright.server.store.runs import Encoded, RunRecord, RunStore, StepRecord
-from archwright.server.telemetry.redact import Redactor
+from archwright.server.telemetry.redact import Redactor, quoted
 from archwright.server.workflows.engine import (
     RunCanceled,
     Step,
@@ -142,7 +142,7 @@ def _alive(pid: int | None) -> bool:
 
 def check_run_id(run_id: str) -> str:
     if len(run_id or "") != RUN_ID_LENGTH or any(c not in "0123456789abcdef" for c in run_id):
-        raise WorkflowRunError(f"{(run_id or '')[:80]!r} is not a run id: run ids are 32 lowercase hexadecimal "
+        raise WorkflowRunError(f"{quoted(run_id or '')} is not a run id: run ids are 32 lowercase hexadecimal "
                                "characters (as list_workflow_runs and `archwright runs` show them).")
     return run_id
 
@@ -173,7 +173,7 @@ class Engine:
 
     def workflow(self, workflow_id: str) -> Workflow:
         if workflow_id not in self.workflows:
-            raise WorkflowRunError(f"Unknown workflow {workflow_id[:80]!r}. Known workflows: "
+            raise WorkflowRunError(f"Unknown workflow {quoted(workflow_id)}. Known workflows: "
                                    f"{', '.join(self.workflows)}.")
         return self.workflows[workflow_id]
 
