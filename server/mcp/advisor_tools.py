@@ -8,7 +8,15 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from archwright.resources import STYLES, Style
-from archwright.server.mcp.specs import READ_ONLY, Link, ToolCall, ToolInputError, ToolSpec, validation_summary
+from archwright.server.mcp.specs import (
+    READ_ONLY,
+    Link,
+    ToolCall,
+    ToolInputError,
+    ToolSpec,
+    off_the_loop,
+    validation_summary,
+)
 from archwright.server.runtime import Runtime
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.summary import cost_table
@@ -107,22 +115,22 @@ def comparison_text(comparison: Comparison) -> str:
     )
 
 
-async def _analyze(runtime: Runtime, given: AnalyzeInput, _: ToolCall) -> Analysis:
+def _analyze(runtime: Runtime, given: AnalyzeInput, _: ToolCall) -> Analysis:
     return runtime.advisor.analyze(given.requirement)
 
 
-async def _design(runtime: Runtime, given: DesignInput, _: ToolCall) -> Architecture:
+def _design(runtime: Runtime, given: DesignInput, _: ToolCall) -> Architecture:
     analysis = analysis_of(runtime, given.requirement, given.analysis)
     return runtime.advisor.design(analysis, given.style, given.cloud)
 
 
-async def _compare(runtime: Runtime, given: CompareInput, _: ToolCall) -> Comparison:
+def _compare(runtime: Runtime, given: CompareInput, _: ToolCall) -> Comparison:
     analysis = analysis_of(runtime, given.requirement, given.analysis)
     designs = runtime.advisor.designs(analysis, tuple(given.styles) if given.styles else STYLES, given.cloud)
     return runtime.advisor.compare(analysis, designs, given.cloud)
 
 
-async def _summarize(runtime: Runtime, given: SummaryInput, _: ToolCall) -> Summary:
+def _summarize(runtime: Runtime, given: SummaryInput, _: ToolCall) -> Summary:
     advisor = runtime.advisor
     analysis = analysis_of(runtime, given.requirement, given.analysis)
     if given.comparison is None:
@@ -150,7 +158,7 @@ ANALYZE = ToolSpec(
         "the words of the requirement that produced it."
     ),
     input_model=AnalyzeInput, output_model=Analysis, annotations=READ_ONLY,
-    run=_analyze, text=analysis_text, links=trace_link, traced=True,
+    run=off_the_loop(_analyze), text=analysis_text, links=trace_link, traced=True,
 )
 
 DESIGN = ToolSpec(
@@ -164,7 +172,7 @@ DESIGN = ToolSpec(
         "monolith) and a `cloud` (aws, gcp, azure)."
     ),
     input_model=DesignInput, output_model=Architecture, annotations=READ_ONLY,
-    run=_design, text=lambda r: f"{r.title}\n{r.summary}\n\n```mermaid\n{r.mermaid}```", links=trace_link,
+    run=off_the_loop(_design), text=lambda r: f"{r.title}\n{r.summary}\n\n```mermaid\n{r.mermaid}```", links=trace_link,
     traced=True,
 )
 
@@ -179,7 +187,7 @@ COMPARE = ToolSpec(
         "`requirement` or `analysis`; `styles` defaults to all three."
     ),
     input_model=CompareInput, output_model=Comparison, annotations=READ_ONLY,
-    run=_compare, text=comparison_text, links=trace_link, traced=True,
+    run=off_the_loop(_compare), text=comparison_text, links=trace_link, traced=True,
 )
 
 SUMMARIZE = ToolSpec(
@@ -192,7 +200,7 @@ SUMMARIZE = ToolSpec(
         "compare_architectures to reuse it."
     ),
     input_model=SummaryInput, output_model=Summary, annotations=READ_ONLY,
-    run=_summarize, text=lambda r: r.markdown, links=trace_link, traced=True,
+    run=off_the_loop(_summarize), text=lambda r: r.markdown, links=trace_link, traced=True,
 )
 
 ADVISOR_TOOLS: tuple[ToolSpec[Any, Any], ...] = (ANALYZE, DESIGN, COMPARE, SUMMARIZE)

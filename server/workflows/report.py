@@ -72,7 +72,7 @@ def _designs(ctx: StepContext) -> dict[Style, Architecture]:
 def architecture_report(advisor: TracedAdvisor) -> Workflow:
     """Build the workflow over `advisor` (a new instance each call; the registry keeps one)."""
 
-    @step()
+    @step(thread=True)  # its cost grows with the requirement: off the event loop
     def analyze(given: ReportInput, ctx: StepContext) -> Analyzed:
         """Analyse the requirement; suspend with the analyzer's questions while it is too vague."""
         answers = ctx.resumed(Answers)
