@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import socket
 import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +112,61 @@ async def make_server():
     yield make
     for runtime in runtimes:
         await runtime.aclose()
+
+
+@dataclass
+class HttpServer:
+    """A real `archwright serve --transport http` on a free loopback port; its stderr goes to a file
+    (a pipe nobody reads would fill and stall the server)."""
+
+    process: subprocess.Popen[str]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/mcp"
+
+    def stop(self) -> str:
+        """SIGTERM, wait, and the whole log."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+        return self.log.read_text()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def http_servers(tmp_path: Path):
+    """Start HTTP servers: `start(db, **env)`; every one still running is stopped at the end."""
+    started: list[HttpServer] = []
+    executable = Path(sys.executable).with_name("archwright")
+
+    def start(db: Path, **env: str) -> HttpServer:
+        port = free_port()
+        log = tmp_path / f"server-{port}.log"
+        with log.open("w") as errors:
+            process = subprocess.Popen(
+                [str(executable), "--db", str(db), "serve", "--transport", "http", "--port", str(port)],
+                stdout=subprocess.DEVNULL, stderr=errors, text=True,
+                env={**os.environ, "ARCHWRIGHT_RETENTION": "off", **env})
+        server = HttpServer(process, port, log)
+        started.append(server)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return server
+            except OSError:
+                assert process.poll() is None, log.read_text()[-2000:]
+                time.sleep(0.05)
+        raise AssertionError("the HTTP server did not start")
+
+    yield start
+    for server in started:
+        server.stop()

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,12 +20,6 @@ EXECUTABLE = Path(sys.executable).with_name("archwright")
 TOKEN = "t0k3n-for-tests-0123456789"
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
     "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "probe", "version": "1"}}}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _post(port: int, *, host: str | None = None, token: str | None = None,
@@ -46,28 +38,11 @@ def _post(port: int, *, host: str | None = None, token: str | None = None,
         return error.code
 
 
-def _serve(tmp_path: Path, port: int, **env: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [str(EXECUTABLE), "--db", str(tmp_path / "http.db"), "serve", "--transport", "http", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env})
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            assert process.poll() is None, process.communicate()[1][-2000:]
-            time.sleep(0.05)
-    raise AssertionError("the server did not start")
-
-
 @pytest.fixture
-def loopback(tmp_path: Path) -> Iterator[int]:
-    port = _free_port()
-    process = _serve(tmp_path, port)
-    yield port
-    process.terminate()
-    _, stderr = process.communicate(timeout=30)
+def loopback(tmp_path: Path, http_servers) -> Iterator[int]:
+    server = http_servers(tmp_path / "http.db")
+    yield server.port
+    stderr = server.stop()
     assert all(line.startswith("{") for line in stderr.splitlines() if line.strip()), stderr[-2000:]
 
 
@@ -93,7 +68,7 @@ def test_binding_beyond_loopback_needs_a_token_and_a_host_list() -> None:
 
 def test_the_command_refuses_an_open_bind_in_one_line(tmp_path: Path) -> None:
     done = subprocess.run([str(EXECUTABLE), "--db", str(tmp_path / "x.db"), "serve", "--transport", "http",
-                           "--host", "0.0.0.0", "--port", str(_free_port())],
+                           "--host", "0.0.0.0", "--port", "8765"],
                           capture_output=True, text=True, timeout=30,
                           env={k: v for k, v in os.environ.items() if not k.startswith("ARCHWRIGHT_TOKEN")})
     assert done.returncode == 2 and "ARCHWRIGHT_TOKEN" in done.stderr
@@ -101,9 +76,9 @@ def test_the_command_refuses_an_open_bind_in_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_with_a_token_every_request_must_carry_it_and_refusals_store_nothing(tmp_path: Path) -> None:
-    port = _free_port()
-    process = _serve(tmp_path, port, ARCHWRIGHT_TOKEN=TOKEN)
+def test_with_a_token_every_request_must_carry_it_and_refusals_store_nothing(tmp_path: Path, http_servers) -> None:
+    server = http_servers(tmp_path / "http.db", ARCHWRIGHT_TOKEN=TOKEN)
+    port = server.port
     try:
         call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
                 "params": {"name": "generate_report", "arguments": {"requirement": "A chat app for 5k users"}}}
@@ -112,8 +87,7 @@ def test_with_a_token_every_request_must_carry_it_and_refusals_store_nothing(tmp
         assert _post(port, body=call) == 401
         assert _post(port, token=TOKEN) == 200
     finally:
-        process.terminate()
-        process.communicate(timeout=30)
+        server.stop()
     listed = subprocess.run([str(EXECUTABLE), "--db", str(tmp_path / "http.db"), "runs"], capture_output=True,
                             text=True, timeout=30)
     assert listed.stdout == "", "a refused call ran nothing"

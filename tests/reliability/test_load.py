@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import anyio
@@ -21,30 +18,6 @@ from archwright.server.store.database import rows_total
 
 EXECUTABLE = Path(sys.executable).with_name("archwright")
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start_http(db: Path) -> tuple[subprocess.Popen[str], str]:
-    """A server whose logs go to a file beside the database (a pipe nobody reads would fill and stall it)."""
-    port = _free_port()
-    log = (db.parent / f"{db.stem}-{port}.log").open("w")
-    process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve", "--transport", "http", "--port",
-                                str(port)], stdout=subprocess.DEVNULL, stderr=log, text=True,
-                               env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
-    process.log_path = Path(log.name)  # type: ignore[attr-defined]
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, f"http://127.0.0.1:{port}/mcp"
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("the server did not start")
 
 
 async def _reports(url: str, count: int) -> list[str]:
@@ -65,12 +38,6 @@ async def _reports(url: str, count: int) -> list[str]:
     return outcomes
 
 
-def _stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
-    return process.log_path.read_text()  # type: ignore[attr-defined]
-
-
 def _stored(db: Path, tool: str) -> tuple[int, int, int]:
     return (rows_total(str(db), "workflow_runs", "WHERE status = 'success'"),
             rows_total(str(db), "workflow_runs"),
@@ -78,20 +45,21 @@ def _stored(db: Path, tool: str) -> tuple[int, int, int]:
 
 
 @pytest.mark.slow
-def test_200_concurrent_reports_over_http_all_succeed_and_are_stored(tmp_path: Path) -> None:
+def test_200_concurrent_reports_over_http_all_succeed_and_are_stored(tmp_path: Path, http_servers) -> None:
     db = tmp_path / "load.db"
-    process, url = _start_http(db)
-    outcomes = anyio.run(_reports, url, 200)
-    stderr = _stop(process)
+    server = http_servers(db)
+    outcomes = anyio.run(_reports, server.url, 200)
+    stderr = server.stop()
     assert outcomes.count("success") == 200, sorted(set(outcomes))[:5]
     assert _stored(db, "generate_report") == (200, 200, 200)
     assert "locked" not in stderr
 
 
 @pytest.mark.slow
-def test_two_processes_share_one_file_under_load(tmp_path: Path) -> None:
+def test_two_processes_share_one_file_under_load(tmp_path: Path, http_servers) -> None:
     db = tmp_path / "shared.db"
-    (first, url_a), (second, url_b) = _start_http(db), _start_http(db)
+    first, second = http_servers(db), http_servers(db)
+    url_a, url_b = first.url, second.url
 
     async def both() -> list[str]:
         results: list[list[str]] = []
@@ -105,7 +73,7 @@ def test_two_processes_share_one_file_under_load(tmp_path: Path) -> None:
         return [outcome for part in results for outcome in part]
 
     outcomes = anyio.run(both)
-    stderr = _stop(first) + _stop(second)
+    stderr = first.stop() + second.stop()
     assert outcomes.count("success") == 120, sorted(set(outcomes))[:5]
     assert _stored(db, "generate_report") == (120, 120, 120)
     assert "locked" not in stderr

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
@@ -18,28 +14,9 @@ EXECUTABLE = Path(sys.executable).with_name("archwright")
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def http_server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen([str(EXECUTABLE), "--db", str(tmp_path / "http.db"), "serve", "--transport", "http",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert process.poll() is None, process.communicate()[1][-2000:]
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/mcp"
-    process.terminate()
-    process.communicate(timeout=30)
+def http_server(tmp_path: Path, http_servers) -> str:
+    return http_servers(tmp_path / "http.db").url
 
 
 @pytest.mark.slow
