@@ -170,12 +170,13 @@ def _fail(message: str) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from archwright.server.http import AccessError, access_for, serve_http
     from archwright.server.mcp import build_server
     from archwright.server.runtime import Runtime
 
     access = None
     if args.transport == "http":
+        from archwright.server.http import AccessError, access_for  # uvicorn and starlette: HTTP only
+
         try:
             access = access_for(args.host, args.port)
         except AccessError as error:
@@ -188,6 +189,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         if access is None:
             await server.run_stdio_async()
         else:
+            from archwright.server.http import serve_http
+
             await serve_http(server, args.host, args.port, access)
 
     _run_until_signal(runtime, serve)
