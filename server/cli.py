@@ -211,7 +211,7 @@ def _run_until_signal(runtime: Any, serve: Callable[[], Awaitable[None]]) -> Non
 
     async def stop(reason: str) -> None:
         with anyio.CancelScope(shield=True), anyio.move_on_after(1.5):
-            await runtime.aclose()
+            await runtime.aclose(f"the server stopped ({reason})")
         log.info("server stopped", extra={"reason": reason})
 
     async def main() -> None:

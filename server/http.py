@@ -65,8 +65,8 @@ def access_for(host: str, port: int, env: Mapping[str, str] | None = None) -> Ac
                           "this server, comma-separated (for example archwright.internal.example)")
     if token is not None and len(token) < MIN_TOKEN_CHARS:
         raise AccessError(f"ARCHWRIGHT_TOKEN is {len(token)} characters; use at least {MIN_TOKEN_CHARS}")
-    names = [*(LOOPBACK if loopback else ()), *extra_hosts]
-    hosts = tuple(dict.fromkeys(h for name in names for h in _with_port(name, port)))
+    local = (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}") if loopback else ()
+    hosts = tuple(dict.fromkeys((*local, *(h for name in extra_hosts for h in _with_port(name, port)))))
     local_origins = tuple(f"http://{name}:{port}" for name in ("127.0.0.1", "localhost")) if loopback else ()
     return Access(allowed_hosts=hosts, allowed_origins=local_origins + origins, token=token)
 

@@ -9,6 +9,7 @@ An MCP session ending closes nothing.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
@@ -88,8 +89,14 @@ class Runtime:
         if any(counts.values()):
             logger.info("pruned old records", extra=counts)
 
-    async def aclose(self) -> None:
-        """Close the database and flush every buffered span (a clean exit loses none)."""
+    async def aclose(self, reason: str = "the server stopped") -> None:
+        """Mark this process's unfinished runs interrupted (resumable), close the database, and
+        flush every buffered span (a clean exit loses none)."""
+        if self.workflows.opened is not None:
+            try:
+                await self.workflows.opened.interrupt_own(reason)
+            except (StoreError, sqlite3.Error) as error:
+                logger.warning("could not mark unfinished runs interrupted: %s", error)
         await self.database.close()
         if self.telemetry is not None and self._owns_telemetry:
             self.telemetry.shutdown()

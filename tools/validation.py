@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from archwright.resources import load_catalog
+from archwright.tools.models import Dimension
 
 if TYPE_CHECKING:
-    from archwright.tools.models import Analysis
+    from archwright.tools.models import Analysis, Comparison
 
 MAX_REQUIREMENT_CHARS = 20_000
 
@@ -129,3 +130,22 @@ def check_analysis(analysis: Analysis) -> Analysis:
         raise RequirementError(f"The analysis has a count or rate above {MAX_COUNT:,}, or not a number; pass the "
                                "structured result of analyze_requirements unchanged.")
     return analysis
+
+
+def check_comparison(comparison: Comparison) -> Comparison:
+    """A passed-back comparison checked before the summary reads it: at least one option, each
+    style once, every option scored on every dimension, the recommendation one of the options."""
+    styles = [option.style for option in comparison.options]
+    if not styles or len(set(styles)) != len(styles):
+        raise RequirementError("The comparison must list each compared style once; pass the structured result "
+                               "of compare_architectures unchanged.")
+    dimensions = set(get_args(Dimension))
+    for option in comparison.options:
+        missing = sorted(dimensions - set(option.scores))
+        if missing:
+            raise RequirementError(f"The comparison's {option.style} option has no score for {', '.join(missing)}; "
+                                   "pass the structured result of compare_architectures unchanged.")
+    if comparison.recommendation.style not in styles:
+        raise RequirementError(f"The comparison recommends {comparison.recommendation.style}, which is not one of "
+                               f"its options ({', '.join(styles)}).")
+    return comparison

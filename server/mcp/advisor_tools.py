@@ -20,7 +20,7 @@ from archwright.server.mcp.specs import (
 from archwright.server.runtime import Runtime
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.summary import cost_table
-from archwright.tools.validation import MAX_REQUIREMENT_CHARS, check_analysis
+from archwright.tools.validation import MAX_REQUIREMENT_CHARS, check_analysis, check_comparison
 
 REQUIREMENT_HELP = (
     f"The app idea in plain English, up to {MAX_REQUIREMENT_CHARS:,} characters: who uses it, what they do, how "
@@ -137,7 +137,7 @@ def _summarize(runtime: Runtime, given: SummaryInput, _: ToolCall) -> Summary:
         designs = advisor.designs(analysis, STYLES, given.cloud)
         return advisor.summarize(analysis, advisor.compare(analysis, designs, given.cloud), designs)
     try:
-        comparison = Comparison.model_validate(given.comparison)
+        comparison = check_comparison(Comparison.model_validate(given.comparison))
     except ValidationError as error:
         raise ToolInputError(
             "The `comparison` object does not validate: " + validation_summary(error)

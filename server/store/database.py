@@ -91,6 +91,7 @@ class Database:
         self.path = path
         self.error: str | None = None
         self._connection: aiosqlite.Connection | None = None
+        self._closed = False
         self._open_lock = anyio.Lock()
         self._write_lock = anyio.Lock()
 
@@ -104,6 +105,8 @@ class Database:
     async def connection(self) -> aiosqlite.Connection:
         """The open connection, creating and migrating the file on first use. Raises StoreError."""
         async with self._open_lock:
+            if self._closed:
+                raise StoreError("the database is closed: the server is stopping")
             if self._connection is None:
                 try:
                     self._connection = await _open(self.path)
@@ -115,7 +118,10 @@ class Database:
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row | tuple[Any, ...]]:
         connection = await self.connection()
-        return list(await connection.execute_fetchall(sql, tuple(params)))
+        try:
+            return list(await connection.execute_fetchall(sql, tuple(params)))
+        except ValueError as error:  # aiosqlite: the connection was closed under this request
+            raise StoreError(f"the database is closed: {error}") from None
 
     async def fetch_one(self, sql: str, params: Params = ()) -> tuple[Any, ...] | None:
         rows = await self.fetch_all(sql, params)
@@ -125,7 +131,10 @@ class Database:
         """One write statement, serialised with this process's other writes; the rows it changed."""
         connection = await self.connection()
         async with self._write_lock:
-            cursor = await connection.execute(sql, tuple(params))
+            try:
+                cursor = await connection.execute(sql, tuple(params))
+            except ValueError as error:  # aiosqlite: the connection was closed under this request
+                raise StoreError(f"the database is closed: {error}") from None
             changed = cursor.rowcount
             await cursor.close()
             return changed
@@ -148,7 +157,9 @@ class Database:
             await connection.execute("COMMIT")
 
     async def close(self) -> None:
+        """Close for good: a request still in flight gets a StoreError, not a reopened file."""
         async with self._open_lock:
+            self._closed = True
             if self._connection is not None:
                 connection, self._connection = self._connection, None
                 await connection.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import unquote
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -86,6 +87,16 @@ class Redactor:
         return self._cached_text(value) if len(value) <= 512 else self._text(value)
 
     def _text(self, value: str) -> str:
+        redacted = self._scan(value)
+        if "%" in redacted:
+            # A secret written URL-encoded (a query string in an access log) has lost its shape;
+            # look again at the decoded text, and keep that reading only if it found something.
+            decoded = unquote(redacted)
+            if decoded != redacted and (again := self._scan(decoded)) != decoded:
+                return again
+        return redacted
+
+    def _scan(self, value: str) -> str:
         # Markers are looked up in the original text: a replacement only ever removes text, so a
         # rule skipped here could not have matched later either.
         lowered = value.lower()

@@ -330,14 +330,14 @@ RULES: tuple[Rule, ...] = (
           "putty-user-key-file"),
     _rule("age_secret_key", r"\bAGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}\b", "age-secret-key-"),
     # Tokens with a vendor marker.
-    _rule("jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}", "eyj"),
-    _rule("aws_access_key", r"\b(?:AKIA|ASIA|AIDA|AGPA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b",
+    _rule("jwt", r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}", "eyj"),
+    _rule("aws_access_key", r"(?:AKIA|ASIA|AIDA|AGPA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}(?![0-9A-Z])",
           "akia", "asia", "aida", "agpa", "aroa", "anpa", "anva", "aipa"),
-    _rule("github_token", r"g(?<=\bg)(?:h[pousr]_[A-Za-z0-9]{30,255}|ithub_pat_[A-Za-z0-9_]{22,255})\b",
+    _rule("github_token", r"g(?:h[pousr]_[A-Za-z0-9]{30,255}|ithub_pat_[A-Za-z0-9_]{22,255})",
           "gh", "github_pat_"),
-    _rule("gitlab_token", r"\b(?:gl(?:pat|dt|ptt|rt|cbt|soat|ft|imt|oas|ffct|agent)-[A-Za-z0-9_-]{20,}"
+    _rule("gitlab_token", r"(?:gl(?:pat|dt|ptt|rt|cbt|soat|ft|imt|oas|ffct|agent)-[A-Za-z0-9_-]{20,}"
           r"|GR1348941[A-Za-z0-9_-]{20,})", "gl", "gr1348941"),
-    _rule("slack_token", r"\b(?:xox[abposre](?:\.xox[abposr])?-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})",
+    _rule("slack_token", r"(?:xox[abposre](?:\.xox[abposr])?-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})",
           "xox", "xapp-"),
     _rule("slack_webhook", r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+",
           "hooks.slack.com"),
@@ -346,7 +346,7 @@ RULES: tuple[Rule, ...] = (
     _rule("discord_bot_token", r"[MNO](?<=\b[MNO])[A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\."
           r"[A-Za-z0-9_-]{27,40}(?![\w-])"),
     _rule("telegram_bot_token", r"\b\d{6,12}:AA[A-Za-z0-9_-]{31,35}(?![\w-])", ":aa"),
-    _rule("stripe_key", r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|\bwhsec_[A-Za-z0-9]{10,}",
+    _rule("stripe_key", r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{10,}",
           "_live_", "_test_", "whsec_"),
     _rule("square_token", r"\b(?:EAAA[A-Za-z0-9_-]{56,64}|sq0(?:atp|csp|idp)-[A-Za-z0-9_-]{22,43})(?![\w-])",
           "eaaa", "sq0"),
@@ -355,9 +355,9 @@ RULES: tuple[Rule, ...] = (
           "access_token$"),
     _rule("paypal_token", r"\bA21AA[A-Za-z0-9_-]{50,}", "a21aa"),
     _rule("shopify_token", r"\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b", "shp"),
-    _rule("google_api_key", r"\bAIza[0-9A-Za-z_-]{35}\b", "aiza"),
-    _rule("google_oauth_secret", r"\bGOCSPX-[A-Za-z0-9_-]{28}(?![\w-])", "gocspx-"),
-    _rule("google_oauth_token", r"\bya29\.[A-Za-z0-9_-]{20,}", "ya29."),
+    _rule("google_api_key", r"AIza[0-9A-Za-z_-]{35}", "aiza"),
+    _rule("google_oauth_secret", r"GOCSPX-[A-Za-z0-9_-]{28}(?![\w-])", "gocspx-"),
+    _rule("google_oauth_token", r"ya29\.[A-Za-z0-9_-]{20,}", "ya29."),
     _rule("google_refresh_token", r"(?<![\w/])1//0[A-Za-z0-9_-]{30,}", "1//0"),
     _rule("firebase_fcm_key", r"\bAAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{50,}", "apa91b"),
     _rule("sendgrid_key", r"\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}", "sg."),
@@ -367,11 +367,11 @@ RULES: tuple[Rule, ...] = (
     _rule("mailchimp_key", r"\b[0-9a-f]{32}-us\d{1,2}\b", "-us"),
     _rule("twilio_auth_token", r"(?i)\btwilio[A-Za-z0-9_ :=.-]{0,40}?\b([0-9a-f]{32})\b", "twilio", group=1),
     _rule("twilio_key", r"[SA](?<=\b[SA])(?:(?<=S)K|(?<=A)C)[0-9a-f]{32}\b", "sk", "ac"),
-    _rule("npm_token", r"\bnpm_[A-Za-z0-9]{30,}", "npm_"),
+    _rule("npm_token", r"npm_[A-Za-z0-9]{30,}", "npm_"),
     _rule("pypi_token", r"\bpypi-AgE[A-Za-z0-9_-]{50,}", "pypi-"),
     _rule("rubygems_key", r"\brubygems_[a-f0-9]{48}\b", "rubygems_"),
-    _rule("docker_hub_token", r"\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{20,}", "dckr_"),
-    _rule("huggingface_token", r"\bhf_[A-Za-z0-9]{30,}", "hf_"),
+    _rule("docker_hub_token", r"dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,}", "dckr_"),
+    _rule("huggingface_token", r"hf_[A-Za-z0-9]{30,}", "hf_"),
     _rule("digitalocean_token", r"\bdo[opr]_v1_[a-f0-9]{64}\b", "_v1_"),
     _rule("heroku_key", r"\bHRKU-[A-Za-z0-9_-]{20,}", "hrku-"),
     _rule("heroku_key", r"(?i)heroku[A-Za-z0-9_ :=.-]{0,40}?\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
@@ -410,9 +410,9 @@ RULES: tuple[Rule, ...] = (
           "sharedaccesskey", group=1),
     _rule("signed_url_signature", r"(?i)[?&;](?:sig|signature|x-amz-signature|x-goog-signature)="
           r"([A-Za-z0-9%+/=_.-]{16,})", "sig", "signature", group=1),
-    _rule("api_key", r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}", "sk-"),
+    _rule("api_key", r"sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}", "sk-"),
     # Credentials inside URLs; database URLs get their own kind.
-    _rule("database_password", rf"(?i)\b(?:{_DB_SCHEMES})://[^\s:/?#@\"'<>\[\]]{{0,256}}:"
+    _rule("database_password", rf"(?i)(?:{_DB_SCHEMES})://[^\s:/?#@\"'<>\[\]]{{0,256}}:"
           r"(?!\[REDACTED|\ue000)([^\s/?#\"'<>\]]{1,256})@(?=[A-Za-z0-9\[])", "://", group=1,
           accept=_not_a_placeholder),
     _rule("url_credentials", r"(?i)\b[a-z][a-z0-9+.-]{1,30}://[^\s:/?#@\"'<>\[\]]{0,256}:"

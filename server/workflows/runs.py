@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sqlite3
+from dataclasses import replace
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -21,7 +22,7 @@ from opentelemetry import trace
 from opentelemetry.trace import StatusCode
 from pydantic import BaseModel, Field, ValidationError
 
-from archwright.server.store.database import describe
+from archwright.server.store.database import StoreError, describe
 from archwright.server.store.runs import Encoded, RunRecord, RunStore, StepRecord
 from archwright.server.telemetry.redact import Redactor, quoted
 from archwright.server.workflows.engine import (
@@ -178,16 +179,29 @@ class Engine:
         return self.workflows[workflow_id]
 
     async def recover_interrupted(self) -> list[str]:
-        """Mark runs whose owning process is gone as interrupted (run at start-up)."""
-        marked = []
-        for record in await self._runs.stale_running():
-            if record.owner_pid != os.getpid() and not _alive(record.owner_pid):
-                await self._runs.update_run(record.run_id, status="interrupted",
-                                            error=f"the process running it (pid {record.owner_pid}) stopped")
-                marked.append(record.run_id)
+        """Mark runs whose owning process is gone as interrupted (run when the engine opens; reads
+        of a single run settle it again, for processes that died while this one was running)."""
+        marked = [record.run_id for record in await self._runs.stale_running()
+                  if (await self._settled(record)).status == "interrupted"]
         if marked:
             logger.warning("marked %d interrupted run(s); resume them with resume_workflow", len(marked))
         return marked
+
+    async def _settled(self, record: RunRecord) -> RunRecord:
+        """The record, marked interrupted first if it says running but the process running it is gone."""
+        if record.status != "running" or record.owner_pid == os.getpid() or _alive(record.owner_pid):
+            return record
+        error = f"the process running it (pid {record.owner_pid}) stopped"
+        if await self._runs.update_run(record.run_id, status="interrupted", error=error, only_if_running=True):
+            return replace(record, status="interrupted", error=error)
+        return await self._runs.get_run(record.run_id) or record
+
+    async def interrupt_own(self, reason: str) -> int:
+        """Mark this process's running runs interrupted (it is stopping); they resume later."""
+        own = [r for r in await self._runs.stale_running() if r.owner_pid == os.getpid()]
+        for record in own:
+            await self._runs.update_run(record.run_id, status="interrupted", error=reason, only_if_running=True)
+        return len(own)
 
     async def start(self, workflow_id: str, data: Any, *, progress: Progress | None = None) -> RunView:
         workflow = self.workflow(workflow_id)
@@ -202,7 +216,7 @@ class Engine:
         try:
             await self._runs.create_run(run_id, workflow_id, validated.model_dump(mode="json"), os.getpid(),
                                         thread_id=_thread_of(validated))
-        except sqlite3.Error as error:
+        except (sqlite3.Error, StoreError) as error:
             raise WorkflowRunError(f"The run could not be stored: {describe(error)}.") from None
         return await self._stored(run_id, self._execute(workflow, run_id, validated, None, progress))
 
@@ -231,12 +245,12 @@ class Engine:
         and say why, rather than crash with the driver's error and leave the run `running`."""
         try:
             return await work
-        except sqlite3.Error as error:
+        except (sqlite3.Error, StoreError) as error:
             reason = describe(error)
             with anyio.CancelScope(shield=True):
                 try:
                     await self._runs.update_run(run_id, status="failed", error=f"storage failed: {reason}")
-                except sqlite3.Error:  # the same fault again: the next process marks it interrupted
+                except (sqlite3.Error, StoreError):  # the same fault again: the next process marks it interrupted
                     logger.warning("run %s could not be marked failed: %s", run_id, reason)
             raise WorkflowRunError(f"Run {run_id} stopped: its progress could not be stored: {reason}.") from None
 
@@ -257,14 +271,15 @@ class Engine:
         if workflow_id:
             self.workflow(workflow_id)
         runs = await self._runs.list_runs(workflow_id=workflow_id, status=status, thread_id=thread_id, limit=limit)
-        return [_view(r, {}).model_copy(update={"output": None}) for r in runs]  # get() shows a run in full
+        settled = [await self._settled(r) for r in runs]
+        return [_view(r, {}).model_copy(update={"output": None}) for r in settled]  # get() shows a run in full
 
     async def _record(self, run_id: str) -> RunRecord:
         check_run_id(run_id)
         record = await self._runs.get_run(run_id)
         if record is None:
             raise WorkflowRunError(f"No run with id {run_id}: it may have been pruned, or belong to another database.")
-        return record
+        return await self._settled(record)
 
     async def _execute(self, workflow: Workflow, run_id: str, initial: BaseModel,
                        resumption: tuple[Any, Any] | None,

@@ -34,6 +34,11 @@ class WorkflowService:
         self._engine: Engine | None = None
         self._lock = anyio.Lock()
 
+    @property
+    def opened(self) -> Engine | None:
+        """The engine if it was ever opened in this process (nothing to settle otherwise)."""
+        return self._engine
+
     async def engine(self) -> Engine:
         """The engine; raises WorkflowRunError saying why when the database cannot be used."""
         async with self._lock:

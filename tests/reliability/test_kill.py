@@ -70,3 +70,37 @@ def test_killed_bursts_leave_a_sound_file_whole_runs_and_resumable_ones(tmp_path
     for run_id in acknowledged:
         report = _cli(db, "run", run_id, "--report")
         assert report.returncode == 0 and report.stdout.startswith("# Architecture report")
+
+
+@pytest.mark.slow
+def test_a_server_still_running_resumes_the_runs_of_one_that_was_killed(tmp_path: Path) -> None:
+    db = tmp_path / "survivor.db"
+    survivor = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
+    assert survivor.stdin is not None and survivor.stdout is not None
+
+    def ask(request_id: int, name: str, arguments: dict) -> dict:
+        survivor.stdin.write(json.dumps({"jsonrpc": "2.0", "id": request_id, "method": "tools/call",
+                                         "params": {"name": name, "arguments": arguments}}) + "\n")
+        survivor.stdin.flush()
+        while (message := json.loads(survivor.stdout.readline())).get("id") != request_id:
+            pass
+        return message["result"]
+
+    survivor.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "s", "version": "1"}}}) + "\n"
+        + json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
+    survivor.stdin.flush()
+    survivor.stdout.readline()
+    ask(1, "list_workflow_runs", {})  # the survivor's engine is open before the other process dies
+    _burst_then_kill(db, after=2)
+    connection = sqlite3.connect(db)
+    orphans = [r for (r,) in connection.execute("SELECT run_id FROM workflow_runs WHERE status = 'running'")]
+    connection.close()
+    assert orphans, "the kill should leave runs unfinished"
+    resumed = ask(2, "resume_workflow", {"run_id": orphans[0]})
+    survivor.stdin.close()
+    survivor.wait(timeout=60)
+    assert not resumed.get("isError"), resumed
+    assert resumed["structuredContent"]["status"] == "success"

@@ -66,3 +66,26 @@ def test_tracing_off_keeps_runs_where_they_always_are(tmp_path: Path) -> None:
                            timeout=60, env=env)
     assert "architecture_report" in later.stdout, "a suspended run survives the process that made it"
     assert rows_total(str(db), "spans") == 0
+
+
+@pytest.mark.slow
+def test_a_signal_leaves_no_run_running(tmp_path: Path) -> None:
+    db = tmp_path / "stopped.db"
+    messages = [{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"}]
+    messages += [{"jsonrpc": "2.0", "id": 1 + i, "method": "tools/call",
+                  "params": {"name": "generate_report", "arguments": {"requirement": RIDE}}} for i in range(40)]
+    process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+    process.stdin.flush()
+    answered = 0
+    while answered < 3:
+        answered += json.loads(process.stdout.readline()).get("id", 0) >= 1
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+    assert rows_total(str(db), "workflow_runs", "WHERE status = 'running'") == 0
+    assert rows_total(str(db), "workflow_runs", "WHERE status = 'success'") >= 3

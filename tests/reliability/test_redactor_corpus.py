@@ -134,3 +134,23 @@ def test_hostile_input_of_every_shape_is_scanned(name: str) -> None:
     # Bare, behind a marker that switches every rule on, and with an unmatched tail.
     for text in (_hostile(unit), _hostile(unit, "password token secret key :// eyJ "), _hostile(unit) + "!x"):
         assert isinstance(redactor.text(text), str)
+
+
+@pytest.mark.parametrize("glued", [
+    "_AKIA2E0A8F3B244C9986", "AKIA2E0A8F3B244C9986xxxx", "xghp_Zq8XkLmN3pR7tY2wV9bC4dF6gH1jK5sA0eU3",
+    "tool_ghp_Zq8XkLmN3pR7tY2wV9bC4dF6gH1jK5sA0eU3_x", "1sk_live_51H8xYzAbCdEfGhIjKlMnOpQr7",
+    "%3Dpostgres://dbuser:S3cretPassw0rd9@db.host.internal:5432/prod",
+    "éeyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+])
+def test_a_secret_glued_to_other_text_is_still_found(glued: str) -> None:
+    """Vendor-marked tokens need no word boundary before them: an id or a tool name built around
+    a token ('tool_ghp_...') must not carry it through."""
+    redacted = Redactor().text(glued)
+    assert "[REDACTED:" in redacted, redacted
+
+
+def test_a_url_encoded_secret_is_found_in_its_decoded_form() -> None:
+    logged = 'GET /mcp?x=postgres%3A%2F%2Fu%3Apw_hunter3%40h%2Fdb HTTP/1.1'
+    redacted = Redactor().text(logged)
+    assert "pw_hunter3" not in redacted and "[REDACTED:" in redacted
+    assert Redactor().text("50%25 off for 100%3A1 ratios") == "50%25 off for 100%3A1 ratios"

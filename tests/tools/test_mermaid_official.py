@@ -6,6 +6,7 @@ Diagrams are collected first and parsed in one Node process per test, so the par
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +22,7 @@ from archwright.tools.validation import RequirementError
 _conftest = importlib.util.spec_from_file_location("_conftest", Path(__file__).parents[1] / "conftest.py")
 assert _conftest and _conftest.loader
 _shared = importlib.util.module_from_spec(_conftest)
+sys.modules[_conftest.name] = _shared  # dataclasses look their module up while it is being executed
 _conftest.loader.exec_module(_shared)
 parse_mermaid = _shared.parse_mermaid
 
