@@ -170,3 +170,21 @@ def http_servers(tmp_path: Path):
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def pipelined():
+    """The lines a client writes to pipeline `calls` calls of one tool over stdio: initialize,
+    initialized, then tools/call with ids 1..calls."""
+
+    def script(tool: str, arguments: dict[str, Any], calls: int) -> str:
+        messages: list[dict[str, Any]] = [
+            {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+                "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}},
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        ]
+        messages += [{"jsonrpc": "2.0", "id": 1 + i, "method": "tools/call",
+                      "params": {"name": tool, "arguments": arguments}} for i in range(calls)]
+        return "".join(json.dumps(m) + "\n" for m in messages)
+
+    return script

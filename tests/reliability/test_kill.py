@@ -20,19 +20,14 @@ RIDE = "A ride-sharing app for 100k daily users with real-time tracking and paym
 BURST = 20
 
 
-def _burst_then_kill(db: Path, after: int) -> list[str]:
-    """Pipeline BURST reports and SIGKILL the server once `after` have been answered; the run ids
-    of the answered ones."""
-    messages = [{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "k", "version": "1"}}},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"}]
-    messages += [{"jsonrpc": "2.0", "id": 1 + i, "method": "tools/call",
-                  "params": {"name": "generate_report", "arguments": {"requirement": RIDE}}} for i in range(BURST)]
+def _burst_then_kill(db: Path, after: int, script: str) -> list[str]:
+    """Pipeline `script` (BURST reports) and SIGKILL the server once `after` have been answered;
+    the run ids of the answered ones."""
     process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
     assert process.stdin is not None and process.stdout is not None
-    process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+    process.stdin.write(script)
     process.stdin.flush()
     answered: list[str] = []
     while len(answered) < after:
@@ -49,11 +44,12 @@ def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_killed_bursts_leave_a_sound_file_whole_runs_and_resumable_ones(tmp_path: Path) -> None:
+def test_killed_bursts_leave_a_sound_file_whole_runs_and_resumable_ones(tmp_path: Path, pipelined) -> None:
     db = tmp_path / "killed.db"
     acknowledged: list[str] = []
     for round_number in range(3):
-        acknowledged += _burst_then_kill(db, after=4 + 2 * round_number)
+        acknowledged += _burst_then_kill(db, 4 + 2 * round_number,
+                                         pipelined("generate_report", {"requirement": RIDE}, BURST))
         connection = sqlite3.connect(db)
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         connection.close()
@@ -73,7 +69,7 @@ def test_killed_bursts_leave_a_sound_file_whole_runs_and_resumable_ones(tmp_path
 
 
 @pytest.mark.slow
-def test_a_server_still_running_resumes_the_runs_of_one_that_was_killed(tmp_path: Path) -> None:
+def test_a_server_still_running_resumes_the_runs_of_one_that_was_killed(tmp_path: Path, pipelined) -> None:
     db = tmp_path / "survivor.db"
     survivor = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -94,7 +90,7 @@ def test_a_server_still_running_resumes_the_runs_of_one_that_was_killed(tmp_path
     survivor.stdin.flush()
     survivor.stdout.readline()
     ask(1, "list_workflow_runs", {})  # the survivor's engine is open before the other process dies
-    _burst_then_kill(db, after=2)
+    _burst_then_kill(db, 2, pipelined("generate_report", {"requirement": RIDE}, BURST))
     connection = sqlite3.connect(db)
     orphans = [r for (r,) in connection.execute("SELECT run_id FROM workflow_runs WHERE status = 'running'")]
     connection.close()

@@ -19,26 +19,17 @@ EXECUTABLE = Path(sys.executable).with_name("archwright")
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 
 
-def _handshake(calls: int) -> str:
-    messages = [{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"}]
-    messages += [{"jsonrpc": "2.0", "id": 1 + i, "method": "tools/call",
-                  "params": {"name": "compare_architectures", "arguments": {"requirement": RIDE}}}
-                 for i in range(calls)]
-    return "".join(json.dumps(m) + "\n" for m in messages)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("signal_to_send", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_flushes_every_span_and_exits_with_one_json_line(tmp_path: Path, signal_to_send: int) -> None:
+def test_a_signal_flushes_every_span_and_exits_with_one_json_line(tmp_path: Path, signal_to_send: int,
+                                                                  pipelined) -> None:
     db = tmp_path / "signal.db"
     calls = 30
     process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
     assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(_handshake(calls))
+    process.stdin.write(pipelined("compare_architectures", {"requirement": RIDE}, calls))
     process.stdin.flush()  # stdin stays open, as a desktop client keeps it
     answered = 0
     while answered < calls + 1:
@@ -69,18 +60,13 @@ def test_tracing_off_keeps_runs_where_they_always_are(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_signal_leaves_no_run_running(tmp_path: Path) -> None:
+def test_a_signal_leaves_no_run_running(tmp_path: Path, pipelined) -> None:
     db = tmp_path / "stopped.db"
-    messages = [{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"}]
-    messages += [{"jsonrpc": "2.0", "id": 1 + i, "method": "tools/call",
-                  "params": {"name": "generate_report", "arguments": {"requirement": RIDE}}} for i in range(40)]
     process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
     assert process.stdin is not None and process.stdout is not None
-    process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+    process.stdin.write(pipelined("generate_report", {"requirement": RIDE}, 40))
     process.stdin.flush()
     answered = 0
     while answered < 3:

@@ -80,20 +80,15 @@ def test_two_processes_share_one_file_under_load(tmp_path: Path, http_servers) -
 
 
 @pytest.mark.slow
-def test_200_pipelined_reports_over_stdio(tmp_path: Path) -> None:
+def test_200_pipelined_reports_over_stdio(tmp_path: Path, pipelined) -> None:
     db = tmp_path / "stdio.db"
-    messages = [{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"}]
-    messages += [{"jsonrpc": "2.0", "id": 1 + i, "method": "tools/call",
-                  "params": {"name": "generate_report", "arguments": {"requirement": RIDE}}} for i in range(200)]
     log = tmp_path / "stdio.log"
     with log.open("w") as errors:
         process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=errors, text=True,
                                    env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
         assert process.stdin is not None and process.stdout is not None
-        process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+        process.stdin.write(pipelined("generate_report", {"requirement": RIDE}, 200))
         process.stdin.flush()  # and kept open until every answer is in, as a client does
         answers = []
         while len(answers) < 201:
