@@ -20,7 +20,14 @@ from typing import Literal
 Period = Literal["daily", "weekly", "monthly", "yearly", "concurrent", "total"]
 
 _UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6,
-          "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+          "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
+          # as written elsewhere ("2,5 Mio", "3 Mrd", "40 Tsd") and as typed in a hurry
+          "mio": 1e6, "mrd": 1e9, "tsd": 1e3, "millon": 1e6, "milion": 1e6, "millio": 1e6, "thousnd": 1e3,
+          "thousend": 1e3, "thousad": 1e3, "tousand": 1e3, "bilion": 1e9, "billon": 1e9}
+# The spelling each misspelt or foreign word stands for, for the word-number reader.
+_SPELLED = {"millon": "million", "milion": "million", "millio": "million", "mio": "million", "thousnd": "thousand",
+            "thousend": "thousand", "thousad": "thousand", "tousand": "thousand", "tsd": "thousand",
+            "bilion": "billion", "billon": "billion", "mrd": "billion"}
 _SMALL = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -37,11 +44,17 @@ _VAGUE = {
 
 _SMALL_WORD = "|".join(sorted((w for w in _SMALL if w not in {"a", "an"}), key=len, reverse=True))
 _TENS_WORD = "|".join(_TENS)
-_DIGITS = r"\d{1,3}(?:(?:,|\u202f|\u00a0| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_UNIT = r"(?:\s?(?:k|m|mm|mn|bn|b)\b|\s(?:thousand|million|billion|mil)\b)"
+# Factored by first letters (the same words as _UNITS): one scale word is tried after every number.
+_SCALE_WORDS = r"t(?:hous(?:and|nd|end|ad)|ousand|sd)|mi(?:l(?:lion|lon|ion|lio)?|o)|mrd|bil(?:lion|ion|lon)"
+_UNIT = rf"(?:\s?(?:[kmb]|m[mn]|bn|mio|mrd|tsd)\b|\s(?:{_SCALE_WORDS})\b)"
+# "45.000" and "1.234.567" (dots between thousands, as much of Europe writes them, also before a
+# unit: "2.500 Mio" is 2,500 million) and "2,5 Mio" (a decimal comma, read as one only before a
+# unit, where "2,500" could not be meant).
+_DIGITS = (rf"\d+,\d{{1,2}}(?={_UNIT})|\d{{1,3}}(?:\.\d{{3}})+(?![\d,]|\.\d)"
+           r"|\d{1,3}(?:(?:,|\u202f|\u00a0| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORD_NUMBER = (
     rf"(?:(?:{_TENS_WORD})(?:[\s-](?:{_SMALL_WORD}))?|{_SMALL_WORD}|a|an)"
-    rf"(?:\s(?:hundred))?(?:\sand\sa\shalf)?(?:\s(?:thousand|million|billion))?"
+    rf"(?:\s(?:hundred))?(?:\sand\sa\shalf)?(?:\s(?:{_SCALE_WORDS}))?"
 )
 _FRACTION = r"(?:a\s|one\s)?(?:quarter|half)\s(?:of\s)?(?:a\s|one\s)?(?:thousand|million|billion)"
 _VAGUE_RE = "|".join(re.escape(k) for k in sorted(_VAGUE, key=len, reverse=True))
@@ -57,7 +70,7 @@ QUANTITY = re.compile(
 
 _PEOPLE = (
     r"users?|people|persons?|person|customers?|clients?|members?|subscribers?|visitors?|viewers?|listeners?"
-    r"|readers?|players?|gamers?|riders?|passengers?|patients?|employees?|staff|students?|learners?|teachers?"
+    r"|readers?|players?|gamers?|ccu|pcu|riders?|passengers?|patients?|employees?|staff|students?|learners?|teachers?"
     r"|agents?|traders?|investors?|shoppers?|buyers?|guests?|homeowners?|parents?|fans?|athletes?|mau|maus"
     r"|dau|daus|wau|supervisors?|dispatchers?|analysts?|engineers?|developers?|creators?|families|households"
     r"|citizens|residents|commuters|attendees|volunteers|donors|backers|supporters|followers|drivers?|nurses|doctors|clinicians"
@@ -74,11 +87,14 @@ _BUILDERS = re.compile(r"^\s*(?:startup|agency|studio|consultancy|dev|developmen
 _PERIOD_CUES: tuple[tuple[Period, re.Pattern[str]], ...] = (
     ("concurrent", re.compile(r"\b(?:concurrent(?:ly)?|simultaneous(?:ly)?|at the same time|at once|ccu"
                               r"|concurrency|online at the same|in parallel)\b", re.IGNORECASE)),
-    ("daily", re.compile(r"\b(?:daily|dau|daus|a day|per day|each day|every day|/day)\b|/day", re.IGNORECASE)),
-    ("weekly", re.compile(r"\b(?:weekly|wau|a week|per week|each week|every week)\b|/week", re.IGNORECASE)),
-    ("monthly", re.compile(r"\b(?:monthly|mau|maus|a month|per month|each month|every month)\b|/mo(?:nth)?\b",
+    ("daily", re.compile(r"\b(?:daily|dayly|dialy|daliy|dau|daus|a day|per day|each day|every day|/day)\b|/day",
+                         re.IGNORECASE)),
+    ("weekly", re.compile(r"\b(?:weekly|wekly|weekley|weakly|wau|a week|per week|each week|every week)\b|/week",
+                          re.IGNORECASE)),
+    ("monthly", re.compile(r"\b(?:monthly|montly|monthy|mothly|mau|maus|a month|per month|each month|every month)\b"
+                           r"|/mo(?:nth)?\b",
                            re.IGNORECASE)),
-    ("yearly", re.compile(r"\b(?:yearly|annually|a year|per year|each year|every year|per annum)\b|/year",
+    ("yearly", re.compile(r"\b(?:yearly|annually|anually|a year|per year|each year|every year|per annum)\b|/year",
                           re.IGNORECASE)),
 )
 _RATE = re.compile(
@@ -141,17 +157,26 @@ class RateMention:
 
 
 _SEPARATORS = str.maketrans("", "", ",\u202f\u00a0 ")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def _digits_value(text: str, unit: str | None) -> float:
-    value = float(text.translate(_SEPARATORS))
+    if text.isdigit():
+        value = float(text)
+    elif _DECIMAL_COMMA.fullmatch(text):  # the pattern allows it only before a unit
+        value = float(text.replace(",", "."))
+    elif _DOTTED_THOUSANDS.fullmatch(text):
+        value = float(text.replace(".", ""))
+    else:
+        value = float(text.translate(_SEPARATORS))
     if unit:
         value *= _UNITS[unit.strip().lower()]
     return value
 
 
 def _words_value(text: str) -> float | None:
-    words = re.split(r"[\s-]+", text.lower())
+    words = [_SPELLED.get(word, word) for word in re.split(r"[\s-]+", text.lower())]
     total = 0.0
     current = 0.0
     for word in words:

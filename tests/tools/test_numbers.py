@@ -89,3 +89,25 @@ def test_rates_are_not_user_counts() -> None:
 )
 def test_stated_team_sizes(text: str, count: int) -> None:
     assert next(team_mentions(text)).count == count
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "period"),
+    [
+        ("45.000 daily users", 45_000, "daily"),
+        ("1.234.567 registered users", 1_234_567, "total"),
+        ("2,5 Mio monthly users", 2_500_000, "monthly"),
+        ("3 Mrd page views from 40 Tsd members", 40_000, "total"),
+        ("2 millon monthly users", 2_000_000, "monthly"),
+        ("twelve thousnd students a day", 12_000, "daily"),
+        ("5.000 wekly users", 5_000, "weekly"),
+        ("peak CCU 80k", 80_000, "concurrent"),
+        ("MAU of 2.3M", 2_300_000, "monthly"),
+        ("~40k daily users", 40_000, "daily"),
+        ("2,500 daily users", 2_500, "daily"),  # a comma before three digits stays a thousands separator
+        ("1.5M monthly users", 1_500_000, "monthly"),  # a dot before a unit stays a decimal point
+    ],
+)
+def test_numbers_written_the_european_way_or_in_a_hurry(text: str, count: int, period: str) -> None:
+    (mention,) = list(user_mentions(text))
+    assert (mention.count, mention.period) == (count, period)
