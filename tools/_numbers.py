@@ -221,8 +221,12 @@ _LARGEST = 1e15
 
 
 def _scan(text: str) -> Iterator[Quantity]:
+    """The numbers that can count something: positive, finite, not absurdly large, and not written
+    with a minus sign ("-5 users" is a typo or a joke, not five users)."""
     for quantity in _read(text):
-        if math.isfinite(quantity.value) and quantity.value <= _LARGEST:
+        negative = quantity.start > 0 and text[quantity.start - 1] == "-" and (
+            quantity.start == 1 or not text[quantity.start - 2].isalnum())
+        if 0 < quantity.value <= _LARGEST and math.isfinite(quantity.value) and not negative:
             yield quantity
 
 

@@ -111,3 +111,13 @@ def test_stated_team_sizes(text: str, count: int) -> None:
 def test_numbers_written_the_european_way_or_in_a_hurry(text: str, count: int, period: str) -> None:
     (mention,) = list(user_mentions(text))
     assert (mention.count, mention.period) == (count, period)
+
+
+@pytest.mark.parametrize("text", ["-5 daily users", "0 daily users", "a team of 0 engineers"])
+def test_zero_and_negative_numbers_count_nothing(text: str) -> None:
+    assert list(user_mentions(text)) == [] and list(team_mentions(text)) == []
+
+
+def test_a_hyphenated_range_is_not_a_minus_sign() -> None:
+    (mention,) = list(user_mentions("10-20k daily users"))
+    assert mention.count == 20_000
