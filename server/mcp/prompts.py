@@ -20,6 +20,7 @@ from pydantic import Field, ValidationError
 
 from archwright.resources import load_catalog
 from archwright.server.mcp.specs import bounded_message, validation_summary
+from archwright.server.telemetry.redact import quoted, redacted
 
 logger = logging.getLogger("archwright.mcp")
 
@@ -44,13 +45,14 @@ class ArchwrightServer(MCPServer):
                 raise ToolError(f"Invalid arguments for {name[:100]}: {validation_summary(cause)}") from cause
             if isinstance(cause, ToolError):  # ours, behind the SDK's prefix
                 raise ToolError(bounded_message(str(cause))) from cause
-            raise
+            # The SDK's own ("Unknown tool: <name>") echoes the caller's text: redact it first.
+            raise ToolError(bounded_message(redacted(str(error)))) from cause
 
     async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
                          context: Context[Any, Any] | None = None) -> Any:
         prompts = {prompt.name: prompt for prompt in await self.list_prompts()}
         if name not in prompts:
-            raise MCPError(INVALID_PARAMS, f"Unknown prompt {name!r}. Known prompts: {', '.join(prompts)}.")
+            raise MCPError(INVALID_PARAMS, f"Unknown prompt {quoted(name)}. Known prompts: {', '.join(prompts)}.")
         accepted = prompts[name].arguments or []
         described = "; ".join(f"{a.name}{'' if a.required else ' (optional)'}: {a.description}" for a in accepted)
         missing = [a.name for a in accepted if a.required and not (arguments or {}).get(a.name)]

@@ -41,6 +41,11 @@ def _placeholder_index(match: re.Match[str]) -> int:
     return high << 16 | middle << 8 | low
 
 
+def redacted(text: str) -> str:
+    """Text redacted with the default rules (for messages written before a configured redactor is at hand)."""
+    return _STANDARD.text(text)
+
+
 def quoted(value: object, limit: int = 80) -> str:
     """A client's value as an error message may echo it: redacted whole first (a secret cut in half
     no longer has the shape that gives it away), then cut to `limit` characters and quoted."""

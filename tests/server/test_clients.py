@@ -187,3 +187,13 @@ def test_a_2024_11_05_client_gets_only_content_types_it_knows(tmp_path: Path) ->
     report = old[3]["result"]["structuredContent"]
     assert report["run"] in old_text and report["report"] in old_text and report["trace"] in old_text
     assert "archwright://traces/" in old[2]["result"]["content"][0]["text"]
+
+
+async def test_an_unknown_tool_or_prompt_name_is_not_echoed_with_its_secret(make_server) -> None:
+    token = "ghp_Zq8XkLmN3pR7tY2wV9bC4dF6gH1jK5sA0eU3"
+    async with Client(make_server()) as client:
+        tool = await client.call_tool(f"tool_{token}", {})
+        with pytest.raises(MCPError) as prompt:
+            await client.get_prompt(f"prompt_{token}", {})
+    assert tool.is_error and "Unknown tool" in tool.content[0].text and token not in tool.content[0].text
+    assert "Unknown prompt" in str(prompt.value) and token not in str(prompt.value)
