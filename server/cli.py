@@ -283,7 +283,7 @@ def _check_output(output: Path | None) -> None:
 
 
 def _report(settings: Settings, args: argparse.Namespace) -> int:
-    from archwright.server.workflows.report import WORKFLOW_ID
+    from archwright.server.workflows.report import WORKFLOW_ID, render_run_report
     from archwright.tools.validation import check_requirement
 
     _check_output(args.output)
@@ -294,7 +294,7 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
         view = await engine.start(WORKFLOW_ID, {"requirement": requirement, "cloud": args.cloud})
         if view.status == "success":
             view = await engine.get(view.run_id)  # with every step's stored output
-        return view, _report_of(view)
+        return view, render_run_report(view)
 
     view, markdown = _with_runtime(settings, work)
     if markdown is not None:
@@ -314,15 +314,6 @@ def _user_input(check: Callable[[str], str], text: str) -> str:
         return check(text)
     except RequirementError as error:
         raise UserError(str(error)) from None
-
-
-def _report_of(view: Any) -> str | None:
-    """The Markdown report of a finished report run (rendered from its stored steps), else None."""
-    from archwright.server.workflows.report import WORKFLOW_ID, render_run_report
-
-    if view.workflow_id != WORKFLOW_ID or view.status != "success":
-        return None
-    return render_run_report({s.path.rsplit("/", 1)[-1]: s.output for s in view.steps if s.output is not None})
 
 
 def _print_questions(view: Any, *, memory: bool) -> None:
@@ -380,11 +371,13 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     async def work(runtime: Any) -> Any:
         return await (await runtime.engine()).get(args.run_id)
 
+    from archwright.server.workflows.report import render_run_report
+
     view = _with_runtime(settings, work)
     if not args.report:
         _show(view)
         return 0
-    markdown = _report_of(view)
+    markdown = render_run_report(view)
     if markdown is None and view.status == "suspended":
         raise UserError(f"run {view.run_id} is waiting for answers; give them with: archwright resume "
                         f"{view.run_id} --data '{{\"answers\": \"...\"}}'")
@@ -395,17 +388,17 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _resume(settings: Settings, args: argparse.Namespace) -> int:
+    from archwright.server.workflows.report import has_report
+
     async def work(runtime: Any) -> Any:
-        engine = await runtime.engine()
-        view = await engine.resume(args.run_id, args.data)
-        return await engine.get(view.run_id) if view.status == "success" else view
+        return await (await runtime.engine()).resume(args.run_id, args.data)
 
     view = _with_runtime(settings, work)
     if view.status == "suspended":
         _print_questions(view, memory=False)
         return NEEDS_ANSWERS
     _show(view)
-    if _report_of(view) is not None:
+    if has_report(view):
         sys.stdout.write(f"print the report with: archwright run {view.run_id} --report\n")
     return 0
 

@@ -188,3 +188,19 @@ def pipelined():
         return "".join(json.dumps(m) + "\n" for m in messages)
 
     return script
+
+
+@pytest.fixture
+def stdio_server():
+    """Start a real `archwright serve` over stdio on `db` (retention off): `start(db, stderr=...)`;
+    stdin and stdout are text pipes, stderr goes where asked (default: discarded)."""
+    executable = Path(sys.executable).with_name("archwright")
+
+    def start(db: Path, stderr: Any = subprocess.DEVNULL) -> subprocess.Popen[str]:
+        process = subprocess.Popen([str(executable), "--db", str(db), "serve"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True,
+                                   env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
+        assert process.stdin is not None and process.stdout is not None
+        return process
+
+    return start

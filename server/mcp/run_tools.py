@@ -255,8 +255,8 @@ def register_run_resources(server: MCPServer, runtime: Runtime) -> None:
     @server.resource("archwright://runs/{run_id}/report", name="report", mime_type="text/markdown",
                      description="The full Markdown report of a finished architecture_report run.")
     async def report_resource(run_id: str) -> str:
-        run = await run_of(run_id)
-        if run.workflow_id != WORKFLOW_ID or run.status != "success":
+        markdown = render_run_report(run := await run_of(run_id))
+        if markdown is None:
             raise ResourceNotFoundError(f"Run {run_id} is a {run.workflow_id} run that is {run.status}; only a successful "
-                                f"{WORKFLOW_ID} run has a report.")
-        return render_run_report({s.path.rsplit("/", 1)[-1]: s.output for s in run.steps})
+                                        f"{WORKFLOW_ID} run has a report.")
+        return markdown

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from archwright.resources import STYLES, Style
 from archwright.server.advisor import TracedAdvisor
 from archwright.server.workflows.engine import Step, StepContext, Workflow, step
+from archwright.server.workflows.runs import RunView
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.report import Advice, render_report
 from archwright.tools.validation import MAX_REQUIREMENT_CHARS, check_requirement
@@ -125,6 +126,15 @@ def report_advice(step_outputs: dict[str, Any]) -> Advice:
                   Summary.model_validate(step_outputs["summarize"]))
 
 
-def render_run_report(step_outputs: dict[str, Any]) -> str:
-    """The full Markdown report of a finished run, rendered from what its steps stored."""
-    return render_report(report_advice(step_outputs))
+def has_report(run: RunView) -> bool:
+    """Whether the run is a finished report run (so render_run_report can render it)."""
+    return run.workflow_id == WORKFLOW_ID and run.status == "success"
+
+
+def render_run_report(run: RunView) -> str | None:
+    """The full Markdown report of a finished report run, rendered from what its steps stored (the
+    run as Engine.get returns it, with outputs); None for any other run."""
+    if not has_report(run):
+        return None
+    return render_report(report_advice({s.path.rsplit("/", 1)[-1]: s.output for s in run.steps
+                                        if s.output is not None}))

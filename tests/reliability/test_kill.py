@@ -6,12 +6,12 @@ killed are lost by design; acknowledged runs themselves never are.)"""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,13 +20,10 @@ RIDE = "A ride-sharing app for 100k daily users with real-time tracking and paym
 BURST = 20
 
 
-def _burst_then_kill(db: Path, after: int, script: str) -> list[str]:
+def _burst_then_kill(start: Any, db: Path, after: int, script: str) -> list[str]:
     """Pipeline `script` (BURST reports) and SIGKILL the server once `after` have been answered;
     the run ids of the answered ones."""
-    process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
-    assert process.stdin is not None and process.stdout is not None
+    process = start(db)
     process.stdin.write(script)
     process.stdin.flush()
     answered: list[str] = []
@@ -44,11 +41,12 @@ def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_killed_bursts_leave_a_sound_file_whole_runs_and_resumable_ones(tmp_path: Path, pipelined) -> None:
+def test_killed_bursts_leave_a_sound_file_whole_runs_and_resumable_ones(tmp_path: Path, pipelined,
+                                                                         stdio_server) -> None:
     db = tmp_path / "killed.db"
     acknowledged: list[str] = []
     for round_number in range(3):
-        acknowledged += _burst_then_kill(db, 4 + 2 * round_number,
+        acknowledged += _burst_then_kill(stdio_server, db, 4 + 2 * round_number,
                                          pipelined("generate_report", {"requirement": RIDE}, BURST))
         connection = sqlite3.connect(db)
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -69,12 +67,10 @@ def test_killed_bursts_leave_a_sound_file_whole_runs_and_resumable_ones(tmp_path
 
 
 @pytest.mark.slow
-def test_a_server_still_running_resumes_the_runs_of_one_that_was_killed(tmp_path: Path, pipelined) -> None:
+def test_a_server_still_running_resumes_the_runs_of_one_that_was_killed(tmp_path: Path, pipelined,
+                                                                        stdio_server) -> None:
     db = tmp_path / "survivor.db"
-    survivor = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
-    assert survivor.stdin is not None and survivor.stdout is not None
+    survivor = stdio_server(db)
 
     def ask(request_id: int, name: str, arguments: dict) -> dict:
         survivor.stdin.write(json.dumps({"jsonrpc": "2.0", "id": request_id, "method": "tools/call",
@@ -90,7 +86,7 @@ def test_a_server_still_running_resumes_the_runs_of_one_that_was_killed(tmp_path
     survivor.stdin.flush()
     survivor.stdout.readline()
     ask(1, "list_workflow_runs", {})  # the survivor's engine is open before the other process dies
-    _burst_then_kill(db, 2, pipelined("generate_report", {"requirement": RIDE}, BURST))
+    _burst_then_kill(stdio_server, db, 2, pipelined("generate_report", {"requirement": RIDE}, BURST))
     connection = sqlite3.connect(db)
     orphans = [r for (r,) in connection.execute("SELECT run_id FROM workflow_runs WHERE status = 'running'")]
     connection.close()

@@ -22,13 +22,10 @@ RIDE = "A ride-sharing app for 100k daily users with real-time tracking and paym
 @pytest.mark.slow
 @pytest.mark.parametrize("signal_to_send", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_flushes_every_span_and_exits_with_one_json_line(tmp_path: Path, signal_to_send: int,
-                                                                  pipelined) -> None:
+                                                                  pipelined, stdio_server) -> None:
     db = tmp_path / "signal.db"
     calls = 30
-    process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
-    assert process.stdin is not None and process.stdout is not None
+    process = stdio_server(db, stderr=subprocess.PIPE)
     process.stdin.write(pipelined("compare_architectures", {"requirement": RIDE}, calls))
     process.stdin.flush()  # stdin stays open, as a desktop client keeps it
     answered = 0
@@ -60,12 +57,9 @@ def test_tracing_off_keeps_runs_where_they_always_are(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_signal_leaves_no_run_running(tmp_path: Path, pipelined) -> None:
+def test_a_signal_leaves_no_run_running(tmp_path: Path, pipelined, stdio_server) -> None:
     db = tmp_path / "stopped.db"
-    process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
-    assert process.stdin is not None and process.stdout is not None
+    process = stdio_server(db)
     process.stdin.write(pipelined("generate_report", {"requirement": RIDE}, 40))
     process.stdin.flush()
     answered = 0

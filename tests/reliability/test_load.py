@@ -5,8 +5,6 @@ sharing the file. Every call succeeds, every run and every trace is stored, noth
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -80,14 +78,11 @@ def test_two_processes_share_one_file_under_load(tmp_path: Path, http_servers) -
 
 
 @pytest.mark.slow
-def test_200_pipelined_reports_over_stdio(tmp_path: Path, pipelined) -> None:
+def test_200_pipelined_reports_over_stdio(tmp_path: Path, pipelined, stdio_server) -> None:
     db = tmp_path / "stdio.db"
     log = tmp_path / "stdio.log"
     with log.open("w") as errors:
-        process = subprocess.Popen([str(EXECUTABLE), "--db", str(db), "serve"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=errors, text=True,
-                                   env={**os.environ, "ARCHWRIGHT_RETENTION": "off"})
-        assert process.stdin is not None and process.stdout is not None
+        process = stdio_server(db, stderr=errors)
         process.stdin.write(pipelined("generate_report", {"requirement": RIDE}, 200))
         process.stdin.flush()  # and kept open until every answer is in, as a client does
         answers = []
