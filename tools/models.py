@@ -30,21 +30,21 @@ class Evidence(_Model):
 
 
 class DomainFinding(_Model):
-    id: str = Field(description="Domain id, one of the 12 in archwright://domains.")
+    id: str = Field(description="Domain id, one of the 18 in archwright://domains.")
     name: str
     confidence: float = Field(ge=0, le=1)
     evidence: list[Evidence]
 
 
 class FeatureFinding(_Model):
-    id: str = Field(description="Feature id, one of the 25 in archwright://features.")
+    id: str = Field(description="Feature id, one of the 42 in archwright://features.")
     name: str
     evidence: list[Evidence]
     implied_by: str | None = Field(default=None, description="The feature that brought this one along, if any.")
 
 
 class ComplianceFinding(_Model):
-    id: Literal["pci_dss", "hipaa", "gdpr", "soc2"]
+    id: str = Field(description="Regime id, one of those in archwright://compliance.")
     name: str
     evidence: list[Evidence]
     implied: bool = Field(description="True when no regime was named but the context brings it (a US patient portal).")

@@ -125,7 +125,7 @@ async def test_knowledge_base_resources(make_server) -> None:
     assert {"archwright://domains", "archwright://pricing", "archwright://features", "archwright://compliance",
             "archwright://styles"} <= listed
     assert {"archwright://domains/{domain_id}", "archwright://pricing/{cloud}", "archwright://clouds/{cloud}"} <= templates
-    assert len(domains) == 12
+    assert len(domains) == 18
     assert healthcare["id"] == "healthcare" and "patient*" in healthcare["strong"]
     assert all(p["source"].startswith("https://") for p in pricing["clouds"]["aws"])
     assert gcp["compute"]["monolith"] == "Cloud Run"
