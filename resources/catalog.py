@@ -25,6 +25,7 @@ from archwright.resources.models import (
     RoleSpec,
     StyleSpec,
     UnitPrice,
+    WorkloadLexicon,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -50,6 +51,7 @@ class Catalog:
     prices: dict[str, dict[str, UnitPrice]]
     addons: AddonPrices
     real_words: frozenset[str]
+    workload: WorkloadLexicon
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -91,6 +93,7 @@ def load_catalog() -> Catalog:
         prices={cloud: _keyed(table, UnitPrice) for cloud, table in prices.items()},
         addons=AddonPrices(**addons),
         real_words=_read_word_list("real_words.txt"),
+        workload=WorkloadLexicon(**_read("workload.toml")),
     )
     _check_references(catalog)
     return catalog

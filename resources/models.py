@@ -156,3 +156,78 @@ class AddonPrices(_Strict):
     retrieved: str
     verified: bool
     monthly: dict[str, float]
+
+
+ActorRole = Literal["end_user", "staff", "tenant", "device"]
+
+
+class ActorContext(_Strict):
+    """A noun takes `role` when one of `before` precedes it closely or `around` shares its sentence."""
+
+    nouns: tuple[str, ...]
+    role: ActorRole
+    before: tuple[str, ...] = ()
+    around: tuple[str, ...] = ()
+
+
+class ActorLexicon(_Strict):
+    end_user: tuple[str, ...]
+    staff: tuple[str, ...]
+    tenant: tuple[str, ...]
+    device: tuple[str, ...]
+    default_role: dict[str, ActorRole] = Field(default_factory=dict)
+    context: tuple[ActorContext, ...] = ()
+    per_tenant: dict[Literal["after", "before"], tuple[str, ...]]
+    not_actors: dict[Literal["nouns"], tuple[str, ...]]
+    names_before: dict[Literal["words"], tuple[str, ...]]
+    not_using: dict[Literal["phrases"], tuple[str, ...]]
+
+    def role_of(self, noun: str) -> ActorRole | None:
+        """The role a noun takes without context: its default, else the one list naming it."""
+        if noun in self.default_role:
+            return self.default_role[noun]
+        for role in ("end_user", "device", "tenant", "staff"):
+            if noun in getattr(self, role):
+                return role  # type: ignore[return-value]
+        return None
+
+    def nouns(self) -> set[str]:
+        return {*self.end_user, *self.staff, *self.tenant, *self.device}
+
+
+DriverKind = Literal["requests", "events", "messages", "transactions", "questions", "llm_tokens", "documents", "media_hours"]
+
+
+class WorkloadAssumptions(_Strict):
+    tokens_per_question: float = Field(gt=0)
+    questions_per_assistant_user_day: float = Field(gt=0)
+    pages_per_document: float = Field(gt=0)
+    gb_per_media_hour: float = Field(gt=0)
+    mb_per_document: float = Field(gt=0)
+    bytes_per_event: float = Field(gt=0)
+    peak_to_average_events: float = Field(ge=1)
+    burst_requests_per_person: float = Field(gt=0)
+
+
+class PlaceLexicon(_Strict):
+    regions: dict[str, tuple[str, ...]]
+    within: dict[str, str]
+    residency: dict[Literal["cues"], tuple[str, ...]]
+
+
+class FrequencyLexicon(_Strict):
+    vague: dict[str, float]
+    units: dict[str, float]
+
+
+class WorkloadLexicon(_Strict):
+    """The vocabulary of data/workload.toml: actors, drivers, frequencies, places, team, platforms."""
+
+    actors: ActorLexicon
+    drivers: dict[DriverKind, tuple[str, ...]]
+    frequency: FrequencyLexicon
+    assumptions: WorkloadAssumptions
+    places: PlaceLexicon
+    team: dict[Literal["phrases"], dict[str, int]]
+    integrations: dict[str, tuple[str, ...]]
+    periods: dict[Literal["concurrent", "daily", "weekly", "monthly", "yearly"], tuple[str, ...]]

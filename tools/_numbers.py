@@ -1,10 +1,10 @@
-"""Numbers the way people write them, and the user counts and request rates they state.
+"""Numbers the way people write them, the periods around them, request rates and team sizes.
 
 "100k", "1.5M", "2 million", "250 000", "1,200", "ten thousand", "a quarter of a million", "3m",
 "10-20k" (the upper bound), and vague ones ("a few hundred", "tens of thousands") that state no
-count but still hint at a size. A count becomes a user count only next to a word for people
-("riders", "monthly active users", "a 60-person team"); its period (daily, weekly, monthly,
-yearly, concurrent, or total) comes from the words around it.
+count but still hint at a size. Which numbers count people or things is tools/_actors.py's job;
+the period a count has (daily, weekly, monthly, yearly, concurrent, or total) is read here from
+the period words of resources/data/workload.toml.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
+
+from archwright.resources import load_catalog
 
 Period = Literal["daily", "weekly", "monthly", "yearly", "concurrent", "total"]
 
@@ -23,7 +25,9 @@ _UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mil": 1e6,
           "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
           # as written elsewhere ("2,5 Mio", "3 Mrd", "40 Tsd") and as typed in a hurry
           "mio": 1e6, "mrd": 1e9, "tsd": 1e3, "millon": 1e6, "milion": 1e6, "millio": 1e6, "thousnd": 1e3,
-          "thousend": 1e3, "thousad": 1e3, "tousand": 1e3, "bilion": 1e9, "billon": 1e9}
+          "thousend": 1e3, "thousad": 1e3, "tousand": 1e3, "bilion": 1e9, "billon": 1e9,
+          # as India writes them ("3 lakh", "2 crore")
+          "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "crore": 1e7, "crores": 1e7}
 # The spelling each misspelt or foreign word stands for, for the word-number reader.
 _SPELLED = {"millon": "million", "milion": "million", "millio": "million", "mio": "million", "thousnd": "thousand",
             "thousend": "thousand", "thousad": "thousand", "tousand": "thousand", "tsd": "thousand",
@@ -46,7 +50,7 @@ _SMALL_WORD = "|".join(sorted((w for w in _SMALL if w not in {"a", "an"}), key=l
 _TENS_WORD = "|".join(_TENS)
 # Factored by first letters (the same words as _UNITS): one scale word is tried after every number.
 _SCALE_WORDS = r"t(?:hous(?:and|nd|end|ad)|ousand|sd)|mi(?:l(?:lion|lon|ion|lio)?|o)|mrd|bil(?:lion|ion|lon)"
-_UNIT = rf"(?:\s?(?:[kmb]|m[mn]|bn|mio|mrd|tsd)\b|\s(?:{_SCALE_WORDS})\b)"
+_UNIT = rf"(?:\s?(?:[kmb]|m[mn]|bn|mio|mrd|tsd)\b|\s(?:{_SCALE_WORDS}|lakhs?|lac|crores?)\b)"
 # "45.000" and "1.234.567" (dots between thousands, as much of Europe writes them, also before a
 # unit: "2.500 Mio" is 2,500 million) and "2,5 Mio" (a decimal comma, read as one only before a
 # unit, where "2,500" could not be meant).
@@ -68,60 +72,38 @@ QUANTITY = re.compile(
     re.IGNORECASE,
 )
 
-_PEOPLE = (
-    r"users?|people|persons?|person|customers?|clients?|members?|subscribers?|visitors?|viewers?|listeners?"
-    r"|readers?|players?|gamers?|ccu|pcu|riders?|passengers?|patients?|employees?|staff|students?|learners?|teachers?"
-    r"|agents?|traders?|investors?|shoppers?|buyers?|guests?|homeowners?|parents?|fans?|athletes?|mau|maus"
-    r"|dau|daus|wau|supervisors?|dispatchers?|analysts?|engineers?|developers?|creators?|families|households"
-    r"|citizens|residents|commuters|attendees|volunteers|donors|backers|supporters|followers|drivers?|nurses|doctors|clinicians"
-    r"|physicians|caregivers|accounts|seats|workers|contractors|technicians|managers|owners|renters|tenants"
-    r"|merchants|sellers|hosts|diners|travell?ers|tourists|job seekers|applicants|fans|audience|installs"
-    r"|downloads|sign ?ups|profiles"
-)
-_NOT_USERS = {"tenants", "merchants", "sellers", "hosts", "installs", "downloads", "accounts", "owners", "profiles",
-              "seats"}
-_PERSON_UNIT = re.compile(r"^\s?-?\s?(?:person|people|member|strong)\b", re.IGNORECASE)
+# "a 5-person team", "a 60-strong crew": a count of people without a people noun.
+PERSON_UNIT = re.compile(r"^\s?-?\s?(?:person|people|member|strong)\b", re.IGNORECASE)
 # "a 5-person startup" is who builds the app, not who uses it.
 _BUILDERS = re.compile(r"^\s*(?:startup|agency|studio|consultancy|dev|development|engineering|tech|founding)\b",
                        re.IGNORECASE)
-_PERIOD_CUES: tuple[tuple[Period, re.Pattern[str]], ...] = (
-    ("concurrent", re.compile(r"\b(?:concurrent(?:ly)?|simultaneous(?:ly)?|at the same time|at once|ccu"
-                              r"|concurrency|online at the same|in parallel)\b", re.IGNORECASE)),
-    ("daily", re.compile(r"\b(?:daily|dayly|dialy|daliy|dau|daus|a day|per day|each day|every day|/day)\b|/day",
-                         re.IGNORECASE)),
-    ("weekly", re.compile(r"\b(?:weekly|wekly|weekley|weakly|wau|a week|per week|each week|every week)\b|/week",
-                          re.IGNORECASE)),
-    ("monthly", re.compile(r"\b(?:monthly|montly|monthy|mothly|mau|maus|a month|per month|each month|every month)\b"
-                           r"|/mo(?:nth)?\b",
-                           re.IGNORECASE)),
-    ("yearly", re.compile(r"\b(?:yearly|annually|anually|a year|per year|each year|every year|per annum)\b|/year",
-                          re.IGNORECASE)),
-)
+
+
+def is_builders(text: str) -> bool:
+    """Whether the words after "N-person" name who builds the app ("a 5-person startup")."""
+    return _BUILDERS.match(text) is not None
+
+
+@cache
+def _period_cues() -> tuple[tuple[Period, re.Pattern[str]], ...]:
+    """The period words of resources/data/workload.toml, concurrent first (it is the most specific)."""
+    periods = load_catalog().workload.periods
+    cues = []
+    for period in ("concurrent", "daily", "weekly", "monthly", "yearly"):
+        words = sorted(periods[period], key=len, reverse=True)
+        alternation = "|".join(
+            rf"\b{re.escape(word)}\b" if word[0].isalnum() and word[-1].isalnum() else re.escape(word) for word in words
+        )
+        cues.append((period, re.compile(alternation, re.IGNORECASE)))
+    return tuple(cues)
+
+
 _RATE = re.compile(
     r"^\s*(?:\S+\s){0,2}?(?:(?:api\s)?(?:requests?|reqs?|queries|transactions|calls|events|messages|hits|writes"
     r"|reads|operations|ops|lookups|authori[sz]ations)\s?(?:per|/|a|an|each|every)\s?(?P<unit>second|sec|s|minute"
     r"|min|hour|hr)\b|(?P<short>rps|qps|tps|req/s|requests/s(?:ec)?|r/s|ops/s)\b)",
     re.IGNORECASE,
 )
-# Up to three describing words may stand between a number and its noun ("600 wholesale
-# clients", "2 million monthly active users"), but not a plural noun of its own ("300 coffee
-# shops: customers") nor punctuation.
-_PEOPLE_AFTER = re.compile(
-    rf"^\s*(?:[A-Za-z][\w-]*(?<![sS])\s){{0,3}}?(?P<noun>{_PEOPLE})\b", re.IGNORECASE
-)
-# A people noun that leads into a number ("MAU: 2M", "riders of about 50,000"). Found in one pass
-# over the whole text and looked up by where it ends, rather than searched for before each number.
-_PEOPLE_LEAD = re.compile(
-    rf"\b(?P<noun>{_PEOPLE}|user base|audience|active users)\s*(?:of|:|=|is|are|around|about|approx\.?|~|at)?"
-    rf"\s*(?:around|about|roughly|approximately|~|over|some|up to)?\s*",
-    re.IGNORECASE,
-)
-_SENTENCE = re.compile(r"[.!?;](?:\s|$)")
-# Any word that could make a number a count of people; a number with none of them near it is
-# passed over without trying the patterns above.
-_ANY_PEOPLE_WORD = re.compile(rf"\b(?:active users|user base|{_PEOPLE}|person|people|member|strong)\b", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class Quantity:
     """A number found in the text; `vague` when the words only gesture at a size."""
@@ -130,16 +112,6 @@ class Quantity:
     start: int
     end: int
     vague: bool = False
-
-
-@dataclass(frozen=True)
-class UserMention:
-    count: int
-    period: Period
-    start: int
-    end: int
-    vague: bool
-    workforce: bool
 
 
 @dataclass(frozen=True)
@@ -254,10 +226,10 @@ def _read(text: str) -> Iterator[Quantity]:
 # How far around a number its words are read. Every pattern below is local (a few words and a
 # noun), and a window keeps the work per number constant, so a text full of numbers costs time in
 # proportion to its length, not its square.
-_WINDOW = 160
+WINDOW = 160
 
 
-class _Sentences:
+class Sentences:
     """Where each sentence of a text starts and ends, found once, looked up by bisection."""
 
     def __init__(self, text: str) -> None:
@@ -272,73 +244,43 @@ class _Sentences:
         left = self._starts[before - 1] if before else 0
         after = bisect_left(self._ends, end)
         right = self._ends[after] if after < len(self._ends) else self._length
-        return max(left, start - _WINDOW), min(right, end + _WINDOW)
+        return max(left, start - WINDOW), min(right, end + WINDOW)
 
 
 _FILLERS = r"(?:\s*(?:is|are|was|of|at|about|around|roughly|approximately|up to|over|peaks?|expected|expect|:|~|=))*\s*$"
 
 
-def _period(before: str, between: str, after: str) -> Period:
+_TOTAL = re.compile(r"\b(?:registered|signed[\s-]up|total|installed base|lifetime)\b", re.IGNORECASE)
+_NEXT_CLAUSE = re.compile(r"\d|,|\band\b|\bwhile\b|\bbut\b|\bwith\b|\bplus\b", re.IGNORECASE)
+
+
+def period_of(before: str, between: str, after: str) -> Period:
     """The period named between the number and its noun, else after the noun, else right before
     the number with only filler words in between ("peak concurrency is about 50,000 viewers",
     but not "monthly subscriptions for 300,000 learners")."""
+    if _TOTAL.search(between):
+        return "total"
+    # The words after the noun speak for it only up to the next count or clause ("500k registered
+    # users and 50k daily actives": "daily" belongs to the second count).
+    after = _NEXT_CLAUSE.split(after, maxsplit=1)[0]
     for window in (between, after):
-        for period, cue in _PERIOD_CUES:
+        for period, cue in _period_cues():
             if cue.search(window):
                 return period
-    for period, cue in _PERIOD_CUES:
+    for period, cue in _period_cues():
         for found in cue.finditer(before):
             if re.match(_FILLERS, before[found.end() :], re.IGNORECASE):
                 return period
     return "total"
 
 
-_WORKFORCE = re.compile(r"\b(?:employees?|staff|agents?|supervisors?|dispatchers?|analysts?|engineers?|developers?"
-                        r"|person|people|team|workers|contractors|technicians|managers|nurses|doctors|clinicians"
-                        r"|physicians|internal)\b", re.IGNORECASE)
+# Sentences end at a full stop (not a decimal point) and at a line break: each bullet is its own.
+_SENTENCE = re.compile(r"[.!?;](?:\s|$)|\n")
 
 
-def user_mentions(text: str) -> Iterator[UserMention]:
-    """Counts of people, with the period the text gives them."""
-    sentences = _Sentences(text)
-    people_words = [found.start() for found in _ANY_PEOPLE_WORD.finditer(text)]
-    leads = {found.end(): found for start in people_words if (found := _PEOPLE_LEAD.match(text, start))}
-    for quantity in quantities(text):
-        nearest = bisect_left(people_words, quantity.end)
-        near = nearest < len(people_words) and people_words[nearest] < quantity.end + _WINDOW
-        if not near and quantity.start not in leads:
-            continue
-        left, right = sentences.bounds(quantity.start, quantity.end)
-        rest = text[quantity.end : right]
-        if (person := _PERSON_UNIT.match(rest)) is not None:
-            if _BUILDERS.match(rest[person.end() :]):
-                continue
-            noun_end = quantity.end + person.end()
-            noun = "person"
-        elif (after := _PEOPLE_AFTER.match(rest)) is not None and after.group("noun").lower() not in _NOT_USERS:
-            noun_end = quantity.end + after.end()
-            noun = after.group("noun")
-        elif (before := leads.get(quantity.start)) is not None and before.start() >= left:
-            if before.group("noun").lower() in _NOT_USERS:
-                continue
-            noun = before.group("noun")
-            noun_end = quantity.end
-        else:
-            continue
-        if _RATE.match(rest):
-            continue
-        between = text[quantity.end : noun_end]
-        period = _period(text[max(left, quantity.start - 40) : quantity.start], between, text[noun_end:right])
-        workforce = bool(_WORKFORCE.search(noun)) or bool(_WORKFORCE.search(text[quantity.end : right]))
-        noun_first = noun_end == quantity.end  # "MAU: 2M": the evidence starts at the noun
-        yield UserMention(
-            count=round(quantity.value),
-            period=period,
-            start=leads[quantity.start].start() if noun_first else quantity.start,
-            end=noun_end,
-            vague=quantity.vague,
-            workforce=workforce,
-        )
+def rate_follows(text: str) -> bool:
+    """Whether the words after a number make it a rate ("800 requests per second")."""
+    return _RATE.match(text) is not None
 
 
 def rate_mentions(text: str) -> Iterator[RateMention]:
@@ -346,7 +288,7 @@ def rate_mentions(text: str) -> Iterator[RateMention]:
     for quantity in quantities(text):
         if quantity.vague:
             continue
-        found = _RATE.match(text[quantity.end : quantity.end + _WINDOW])
+        found = _RATE.match(text[quantity.end : quantity.end + WINDOW])
         if not found:
             continue
         unit = (found.group("unit") or "s").lower()
@@ -367,10 +309,10 @@ def team_mentions(text: str) -> Iterator[TeamMention]:
     for quantity in quantities(text):
         if quantity.vague:
             continue
-        rest = text[quantity.end : quantity.end + _WINDOW]
+        rest = text[quantity.end : quantity.end + WINDOW]
         if found := _ENGINEERS.match(rest):
             yield TeamMention(round(quantity.value), quantity.start, quantity.end + found.end())
-        elif (person := _PERSON_UNIT.match(rest)) and (builders := _BUILDERS.match(rest[person.end() :])):
+        elif (person := PERSON_UNIT.match(rest)) and (builders := _BUILDERS.match(rest[person.end() :])):
             yield TeamMention(round(quantity.value), quantity.start, quantity.end + person.end() + builders.end())
         elif quantity.start in team_of_ends:
             yield TeamMention(round(quantity.value), quantity.start, quantity.end)

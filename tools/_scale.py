@@ -6,8 +6,10 @@ every estimate is written down as an assumption a user can argue with.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from archwright.resources.models import DomainSpec
-from archwright.tools._numbers import RateMention, UserMention
+from archwright.tools._numbers import Period
 from archwright.tools.models import Scale, Tier
 
 DAYS_PER_MONTH = 30.4
@@ -37,10 +39,38 @@ def _n(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def estimate_scale(domain: DomainSpec, users: UserMention | None, rate: RateMention | None) -> Scale:
+@dataclass(frozen=True)
+class Users:
+    """The people count the estimate starts from (stated, derived or given)."""
+
+    count: int
+    period: Period
+    vague: bool = False
+    workforce: bool = False
+
+
+@dataclass(frozen=True)
+class Rate:
+    per_second: float
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Load that people do not make: devices' events and messages (average a second), surges."""
+
+    events_per_second: float = 0.0
+    peak_to_average: float = 1.5
+    burst_per_second: float = 0.0
+    burst_words: str = ""
+
+
+def estimate_scale(
+    domain: DomainSpec, users: Users | None, rate: Rate | None, machine: Machine | None = None
+) -> Scale:
     """Daily actives, peak request rate, monthly requests and registered users, with assumptions."""
+    machine = machine or Machine()
     notes: list[str] = []
-    dau = _daily_actives(domain, users, rate, notes)
+    dau = _daily_actives(domain, users, rate, notes, machine)
     registered = _registered(domain, users, dau, notes)
     if rate is not None:
         peak = rate.per_second
@@ -66,6 +96,20 @@ def estimate_scale(domain: DomainSpec, users: UserMention | None, rate: RateMent
                 f"{domain.peak_factor} x 86,400 s x 30.4 days = {_n(from_rate)}."
             )
             monthly = from_rate
+    if machine.events_per_second > 0:
+        event_peak = machine.events_per_second * machine.peak_to_average
+        notes.append(
+            f"Device and message traffic: {_n(machine.events_per_second)} events/s on average x "
+            f"{machine.peak_to_average} at peak = {_n(event_peak)} writes/s on top of {_n(peak)} requests/s."
+        )
+        peak += event_peak
+        monthly += machine.events_per_second * SECONDS_PER_DAY * DAYS_PER_MONTH
+    if machine.burst_per_second > peak:
+        notes.append(
+            f"Peak load is the surge, not the average hour: {machine.burst_words} = {_n(machine.burst_per_second)} "
+            f"requests/s (the steady peak would be {_n(peak)})."
+        )
+        peak = machine.burst_per_second
     tier = max(_tier(dau, _TIER_BY_DAU), _tier(peak, _TIER_BY_RPS), key=_TIER_ORDER.index)
     return Scale(
         tier=tier,
@@ -78,7 +122,7 @@ def estimate_scale(domain: DomainSpec, users: UserMention | None, rate: RateMent
 
 
 def _daily_actives(
-    domain: DomainSpec, users: UserMention | None, rate: RateMention | None, notes: list[str]
+    domain: DomainSpec, users: Users | None, rate: Rate | None, notes: list[str], machine: Machine
 ) -> float:
     if users is None:
         if rate is not None:
@@ -88,6 +132,12 @@ def _daily_actives(
                 f"x 86,400 s / {_n(domain.requests_per_dau)} requests per user a day = {_n(dau)}."
             )
             return dau
+        if machine.events_per_second > 0:
+            notes.append(
+                f"No people count stated (devices drive the load): assumed {DEFAULT_DAU:,} daily users of the apps "
+                "and dashboards."
+            )
+            return DEFAULT_DAU
         notes.append(f"No user count stated: assumed {DEFAULT_DAU:,} daily users, a typical first-year figure.")
         return DEFAULT_DAU
     count = users.count
@@ -122,7 +172,7 @@ def _daily_actives(
     return dau
 
 
-def _registered(domain: DomainSpec, users: UserMention | None, dau: float, notes: list[str]) -> float:
+def _registered(domain: DomainSpec, users: Users | None, dau: float, notes: list[str]) -> float:
     if users is not None and users.period == "total":
         return users.count
     registered = dau / domain.active_share

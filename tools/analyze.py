@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from archwright.resources import Catalog, load_catalog
-from archwright.tools._numbers import UserMention, rate_mentions, team_mentions, user_mentions
-from archwright.tools._scale import estimate_scale
+from archwright.tools import corrections, workload
+from archwright.tools._scale import Rate, estimate_scale
 from archwright.tools._text import Document, Match, Pattern, Vocabulary, plain_words
 from archwright.tools.models import (
     Analysis,
@@ -18,9 +18,10 @@ from archwright.tools.models import (
     Evidence,
     FeatureFinding,
     StatedTeam,
-    StatedUsers,
 )
+from archwright.tools.corrections import Found
 from archwright.tools.validation import check_requirement
+from archwright.tools.workload_models import Workload, WorkloadInput
 
 _WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 _HEAD_BONUS = 2.0
@@ -70,8 +71,10 @@ def _lexicon() -> _Lexicon:
     for regime in catalog.compliance.values():
         every_pattern.extend(regime.patterns)
         compliance[regime.id] = _Detector(Pattern(regime.patterns), Pattern(regime.unless))
+    # The workload lexicon's nouns are words we know too: "pallets" is not a typo of "wallets".
+    known_nouns = [(noun, False) for noun in catalog.workload.actors.nouns() for noun in noun.split()]
     return _Lexicon(
-        vocabulary=Vocabulary(plain_words(every_pattern), catalog.real_words),
+        vocabulary=Vocabulary([*plain_words(every_pattern), *known_nouns], catalog.real_words),
         domains=domains,
         features=features,
         compliance=compliance,
@@ -79,38 +82,56 @@ def _lexicon() -> _Lexicon:
     )
 
 
-def analyze_requirements(requirement: str) -> Analysis:
-    """Analyse an app requirement. Raises RequirementError (with the reason) on unusable input."""
+def analyze_requirements(requirement: str, given: WorkloadInput | None = None) -> Analysis:
+    """Analyse an app requirement, with the caller's corrections (`given`) applied on top.
+
+    Raises RequirementError (with the reason) on unusable input, CorrectionError on unknown ids."""
     text = check_requirement(requirement)
-    return _analyze(text, load_catalog(), _lexicon())
+    return _analyze(text, load_catalog(), _lexicon(), given)
 
 
-def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon) -> Analysis:
+def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInput | None = None) -> Analysis:
     document = Document(text, lexicon.vocabulary)
     domains = _domains(document, catalog, lexicon)
-    primary = domains[0].id
     features, ruled_out = _features(document, catalog, lexicon)
-    domain_ids = {finding.id for finding in domains}
-    compliance = _compliance(document, catalog, lexicon, domain_ids)
-    users = _stated_users(text)
-    rate = max(rate_mentions(text), key=lambda mention: mention.per_second, default=None)
-    scale = estimate_scale(catalog.domains[primary], users, rate)
-    team = next(iter(team_mentions(text)), None)
-    is_vague = not features and not domains[0].evidence
+    compliance = _compliance(document, catalog, lexicon, {finding.id for finding in domains})
+    found = Found(domains, features, ruled_out, compliance, workload.read(text, catalog))
+    conflicts = corrections.apply(given, found, catalog) if given is not None else []
+    reading = found.reading
+    domain = catalog.domains[found.domains[0].id]
+    rate = Rate(reading.requests_per_second) if reading.requests_per_second is not None else None
+    scale = estimate_scale(domain, reading.users_basis, rate, workload.machine_load(reading.drivers, reading.bursts, catalog))
+    feature_ids = {f.id for f in found.features}
+    drivers = [*reading.drivers, *workload.derived_drivers(reading.drivers, feature_ids, domain, scale, catalog)]
+    model = Workload(
+        actors=reading.actors,
+        load_driver=workload.load_driver_sentence(reading.actors, drivers, reading.users, scale),
+        drivers=drivers,
+        bursts=reading.bursts,
+        data=workload.data_profile(reading.retention, drivers, feature_ids, domain, scale, catalog),
+        targets=workload.targets(reading),
+        location=workload.location(reading.places, reading.residency),
+        team=reading.team,
+        budget_usd_per_month=reading.budget,
+        integrations=reading.integrations,
+        given=given.given_fields() if given is not None else [],
+        conflicts=conflicts,
+    )
     analysis = Analysis(
         requirement=text,
-        primary_domain=primary,
-        domains=domains,
-        features=features,
-        ruled_out=ruled_out,
-        users=_to_stated(users, text),
-        requests_per_second=rate.per_second if rate else None,
-        requests_per_second_evidence=_evidence(text, rate.start, rate.end) if rate else None,
+        primary_domain=found.domains[0].id,
+        domains=found.domains,
+        features=found.features,
+        ruled_out=found.ruled_out,
+        users=reading.users,
+        requests_per_second=reading.requests_per_second,
+        requests_per_second_evidence=reading.requests_evidence,
         scale=scale,
-        team=StatedTeam(count=max(1, team.count), evidence=_evidence(text, team.start, team.end)) if team else None,
-        compliance=compliance,
+        team=StatedTeam(count=int(reading.team.value), evidence=reading.team.evidence) if reading.team else None,
+        compliance=found.compliance,
         questions=[],
-        is_vague=is_vague,
+        is_vague=not found.features and not found.domains[0].evidence,
+        workload=model,
     )
     analysis.questions = _questions(analysis, catalog)
     return analysis
@@ -264,21 +285,6 @@ def _compliance(
                     ))
                     break
     return findings
-
-
-def _stated_users(text: str) -> UserMention | None:
-    """The first precise count of people, else the first vague one."""
-    mentions = list(user_mentions(text))
-    precise = [m for m in mentions if not m.vague]
-    if precise:
-        return precise[0]
-    return mentions[0] if mentions else None
-
-
-def _to_stated(users: UserMention | None, text: str) -> StatedUsers | None:
-    if users is None or users.vague:
-        return None
-    return StatedUsers(count=users.count, period=users.period, evidence=_evidence(text, users.start, users.end))
 
 
 _PERSONAL_DATA_DOMAINS = {"healthcare", "fintech", "digital_wallet", "social_messaging", "marketplace", "ecommerce"}

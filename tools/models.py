@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from archwright.resources.models import ComponentKind, Style
 from archwright.tools._numbers import Period
+from archwright.tools.workload_models import Evidence, Workload
 
 Cloud = Literal["aws", "gcp", "azure"]
 Tier = Literal["starter", "small", "medium", "large", "massive"]
@@ -19,14 +20,6 @@ Dimension = Literal[
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Evidence(_Model):
-    """The words of the requirement that justify a finding, with their character offsets."""
-
-    text: str = Field(description="The exact words quoted from the requirement.")
-    start: int = Field(ge=0, description="Offset of the first character in the requirement.")
-    end: int = Field(ge=0, description="Offset one past the last character.")
 
 
 class DomainFinding(_Model):
@@ -41,6 +34,8 @@ class FeatureFinding(_Model):
     name: str
     evidence: list[Evidence]
     implied_by: str | None = Field(default=None, description="The feature that brought this one along, if any.")
+    confidence: float = Field(default=0.9, ge=0, le=1, description="How sure the reading is: lower when implied or read through a typo.")
+    given: bool = Field(default=False, description="True when the caller supplied it.")
 
 
 class ComplianceFinding(_Model):
@@ -48,17 +43,25 @@ class ComplianceFinding(_Model):
     name: str
     evidence: list[Evidence]
     implied: bool = Field(description="True when no regime was named but the context brings it (a US patient portal).")
+    confidence: float = Field(default=0.9, ge=0, le=1)
+    given: bool = Field(default=False, description="True when the caller supplied it.")
 
 
 class StatedUsers(_Model):
+    """The count and period of the people whose use drives load."""
+
     count: int = Field(ge=0)
     period: Period = Field(description="daily, weekly, monthly, yearly, concurrent, or total (registered).")
-    evidence: Evidence
+    evidence: Evidence | None = Field(description="The words that state it (null when the caller gave it).")
+    provenance: Literal["stated", "derived", "given"] = Field(
+        default="stated", description="stated in the text, derived from stated figures (seats x tenants), or given by the caller."
+    )
+    formula: str | None = Field(default=None, description="The arithmetic, when derived.")
 
 
 class StatedTeam(_Model):
     count: int = Field(ge=1)
-    evidence: Evidence
+    evidence: Evidence | None = Field(description="The words that state it (null when the caller gave it).")
 
 
 class Scale(_Model):
@@ -88,6 +91,7 @@ class Analysis(_Model):
     compliance: list[ComplianceFinding]
     questions: list[str] = Field(description="Questions worth asking before committing to a design.")
     is_vague: bool = Field(description="True when no domain and no feature could be recognised.")
+    workload: Workload = Field(description="What drives the system, each value stated, derived, assumed or given.")
 
 
 class Component(_Model):

@@ -52,8 +52,9 @@ async def test_analyze_returns_structured_content_and_readable_text(make_server)
     assert not result.is_error
     data = result.structured_content
     assert data["primary_domain"] == "ride_sharing"
-    assert data["users"] == {"count": 100000, "period": "daily",
+    assert data["users"] == {"count": 100000, "period": "daily", "provenance": "stated", "formula": None,
                              "evidence": {"text": "100k daily users", "start": 23, "end": 39}}
+    assert data["workload"]["actors"][0]["drives_load"] is True
     assert "Domain: ride_sharing" in result.content[0].text
 
 

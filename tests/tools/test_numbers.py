@@ -1,10 +1,18 @@
-"""Numbers as people write them, and the user counts, periods and rates they state."""
+"""Numbers as people write them, and the counts of people, periods and rates they state."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from archwright.tools._numbers import rate_mentions, team_mentions, user_mentions
+from archwright.tools._actors import ActorMention, actor_mentions
+from archwright.tools._numbers import rate_mentions, team_mentions
+
+
+def user_mentions(text: str) -> Iterator[ActorMention]:
+    """Counts of people (end users or staff), as the analyzer reads them."""
+    return (m for m in actor_mentions(text) if m.role in ("end_user", "staff"))
 
 
 @pytest.mark.parametrize(
@@ -60,9 +68,9 @@ def test_vague_sizes_are_marked_vague() -> None:
     assert mention.vague and mention.count == 300
 
 
-def test_staff_counts_are_workforce() -> None:
-    assert next(user_mentions("About 400 staff will use it.")).workforce
-    assert not next(user_mentions("400 customers")).workforce
+def test_staff_counts_are_staff() -> None:
+    assert next(user_mentions("About 400 staff will use it.")).role == "staff"
+    assert next(user_mentions("400 customers")).role == "end_user"
 
 
 @pytest.mark.parametrize(

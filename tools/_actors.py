@@ -1,0 +1,183 @@
+"""Counts of people and things, with the role each plays: who uses a system and what reports to it.
+
+A number becomes an actor when a noun from the lexicon (resources/data/workload.toml) stands right
+after it (up to three describing words between: "2 million monthly active users") or leads into
+it ("MAU of 2.3M", "riders: 50k"). The noun gives the role (end user, staff, tenant, device) and
+the words around it may change it ("business customers" are tenants; "tenants" next to a landlord
+are end users). "Each" or "per firm" after the noun makes the count per tenant.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from archwright.resources import load_catalog
+from archwright.resources.models import ActorLexicon, ActorRole
+from archwright.tools._numbers import (
+    PERSON_UNIT,
+    WINDOW,
+    Period,
+    Sentences,
+    is_builders,
+    period_of,
+    quantities,
+    rate_follows,
+)
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    role: ActorRole
+    noun: str
+    count: int
+    period: Period
+    start: int
+    end: int
+    vague: bool
+    per_tenant: bool
+    uses_system: bool = True
+
+
+def _words(phrases: tuple[str, ...] | set[str]) -> str:
+    """An alternation of phrases, longest first, with flexible spaces and hyphens between words."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(r"[\s-]+".join(re.escape(word) for word in phrase.split()) for phrase in ordered)
+
+
+# A word that may describe a noun after a number ("600 wholesale clients"): not a plural of its
+# own ("300 coffee shops: customers", though "business" is fine) and not a joining word.
+_DESCRIBING = (r"(?!(?:and|or|with|in|at|of|for|to|from|by|per|across|over|on|into|than|who|which|that)\b)"
+               r"[A-Za-z][\w'-]*(?<![^sS][sS])")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    lexicon: ActorLexicon
+    after: re.Pattern[str]
+    lead: re.Pattern[str]
+    any_noun: re.Pattern[str]
+    per_after: re.Pattern[str]
+    per_before: re.Pattern[str]
+    not_actor: re.Pattern[str]
+    name_before: re.Pattern[str]
+    not_using: re.Pattern[str]
+    context: tuple[tuple[frozenset[str], ActorRole, re.Pattern[str] | None, re.Pattern[str] | None], ...]
+
+
+@cache
+def _compiled() -> _Compiled:
+    lexicon = load_catalog().workload.actors
+    nouns = _words(lexicon.nouns())
+    context = tuple(
+        (
+            frozenset(rule.nouns),
+            rule.role,
+            re.compile(rf"\b(?:{_words(rule.before)})\s+(?:\S+\s+){{0,2}}$", re.IGNORECASE) if rule.before else None,
+            re.compile(rf"\b(?:{_words(rule.around)})\b", re.IGNORECASE) if rule.around else None,
+        )
+        for rule in lexicon.context
+    )
+    return _Compiled(
+        lexicon=lexicon,
+        # Up to three describing words may stand between a number and its noun ("600 wholesale
+        # clients"), but not a plural noun of their own ("300 coffee shops: customers").
+        after=re.compile(rf"^\s*(?:{_DESCRIBING}\s){{0,3}}?(?P<noun>{nouns})\b", re.IGNORECASE),
+        lead=re.compile(
+            rf"\b(?P<noun>{nouns})\s*(?:of|:|=|is|are|around|about|approx\.?|~|at|total(?:ing)?)?"
+            rf"\s*(?:around|about|roughly|approximately|~|over|some|up to|circa|ca\.?)?\s*$",
+            re.IGNORECASE,
+        ),
+        any_noun=re.compile(rf"\b(?:{nouns}|person|member|strong)\b", re.IGNORECASE),
+        per_after=re.compile(rf"^\s*(?:{_words(lexicon.per_tenant['after'])})\b", re.IGNORECASE),
+        per_before=re.compile(
+            rf"\b(?:{_words(lexicon.per_tenant['before'])})\s*(?:about|around|roughly|~|up to|some)?\s*$", re.IGNORECASE
+        ),
+        not_actor=re.compile(rf"^\s*(?:\S+\s){{0,2}}?(?:{_words(lexicon.not_actors['nouns'])})\b", re.IGNORECASE),
+        name_before=re.compile(rf"\b(?:{_words(lexicon.names_before['words'])})[\s-]?$", re.IGNORECASE),
+        not_using=re.compile(rf"\b(?:{_words(lexicon.not_using['phrases'])})\b", re.IGNORECASE),
+        context=context,
+    )
+
+
+def _role(compiled: _Compiled, noun: str, before: str, sentence: str) -> ActorRole | None:
+    noun = noun.lower()
+    for nouns, role, before_pattern, around_pattern in compiled.context:
+        if noun not in nouns:
+            continue
+        if before_pattern is not None and before_pattern.search(before):
+            return role
+        if around_pattern is not None and around_pattern.search(sentence):
+            return role
+    return compiled.lexicon.role_of(noun)
+
+
+def _said_not_to_use(compiled: _Compiled, text: str, noun: str, noun_end: int, sentence_end: int) -> bool:
+    """Whether the text says these people do not use the system: later in their own sentence
+    ("800 borrowers never log in"), or anywhere with their noun just before ("patients don't log in")."""
+    if compiled.not_using.search(text, noun_end, sentence_end):
+        return True
+    stem = re.escape(noun.lower().rstrip("s"))
+    for found in compiled.not_using.finditer(text):
+        if re.search(rf"\b{stem}s?\b(?:\s+[^\s.;!?]+){{0,2}}\s*$", text[max(0, found.start() - 60) : found.start()], re.IGNORECASE):
+            return True
+    return False
+
+
+def actor_mentions(text: str) -> Iterator[ActorMention]:
+    """Every stated count of people or things, in reading order."""
+    compiled = _compiled()
+    sentences = Sentences(text)
+    noun_starts = [found.start() for found in compiled.any_noun.finditer(text)]
+    previous: ActorMention | None = None
+    for quantity in quantities(text):
+        nearest = bisect_left(noun_starts, quantity.end)
+        near_after = nearest < len(noun_starts) and noun_starts[nearest] < quantity.end + WINDOW
+        left, right = sentences.bounds(quantity.start, quantity.end)
+        before = text[max(left, quantity.start - WINDOW) : quantity.start]
+        lead = compiled.lead.search(before)
+        if not near_after and lead is None:
+            continue
+        rest = text[quantity.end : right]
+        if rate_follows(rest) or compiled.not_actor.match(rest) or compiled.name_before.search(before[-12:]):
+            continue
+        window_start = max(left, quantity.start - WINDOW)
+        if (person := PERSON_UNIT.match(rest)) is not None:
+            if is_builders(rest[person.end() :]):
+                continue
+            noun, noun_start, noun_end, start = "people", quantity.end, quantity.end + person.end(), quantity.start
+            describing = text[quantity.end : noun_end]
+        elif (after := compiled.after.match(rest)) is not None:
+            noun, noun_end, start = after.group("noun"), quantity.end + after.end(), quantity.start
+            noun_start = quantity.end + after.start("noun")
+            describing = text[quantity.end : noun_end]
+        elif lead is not None:
+            noun, noun_end, start = lead.group("noun"), quantity.end, window_start + lead.start()
+            noun_start = start
+            describing = lead.group()  # "MAU of": the noun itself carries the period
+        else:
+            continue
+        role = _role(compiled, noun, text[window_start:noun_start], text[left:right])
+        if role is None:
+            continue
+        period = period_of(text[window_start : quantity.start][-40:], describing, text[noun_end:right])
+        per_tenant = bool(compiled.per_after.match(text[noun_end:right]) or compiled.per_before.search(before))
+        # "each with 4 trainers and 1,500 members": a list continues what "each" began.
+        if previous is not None and previous.per_tenant and re.fullmatch(r"\s*(?:and|,|&|plus)\s*", text[previous.end : start]):
+            per_tenant = True
+        uses_system = not _said_not_to_use(compiled, text, noun, noun_end, right)
+        previous = ActorMention(
+            role=role,
+            noun=noun.lower(),
+            count=round(quantity.value),
+            period=period,
+            start=start,
+            end=noun_end,
+            vague=quantity.vague,
+            per_tenant=per_tenant,
+            uses_system=uses_system,
+        )
+        yield previous
