@@ -35,6 +35,7 @@ class DomainSpec(_Strict):
     response_kb: float = Field(gt=0)
     storage_mb_per_user: float = Field(ge=0)
     write_share: float = Field(ge=0, le=1)
+    implies: tuple[str, ...] = Field(default=(), description="Features an app of this kind has when it is the primary domain.")
 
 
 class FeatureSpec(_Strict):
@@ -44,6 +45,7 @@ class FeatureSpec(_Strict):
     name: str
     patterns: tuple[str, ...]
     unless: tuple[str, ...] = ()
+    ruled_out_by: tuple[str, ...] = ()
     excluded_by: tuple[str, ...] = ()
     implies: tuple[str, ...] = ()
     effort_weeks: float = Field(gt=0)

@@ -19,8 +19,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[.,;:!?()]", re.UNICODE)
-_SENTENCE_END = frozenset(".;:!?()")
+# A line break is a token of its own: each bullet of a list is a sentence, so "no chat" on one line
+# cannot negate "push notifications" on the next.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[.,;:!?()]|\n", re.UNICODE)
+_SENTENCE_END = frozenset([*".;:!?()", "\n"])
 _CONTRAST = frozenset({"but", "however", "although", "though", "yet", "whereas", "instead", "except"})
 _NEGATORS = frozenset({
     "no", "not", "without", "never", "nor", "neither", "exclude", "excluding", "skip", "avoid",

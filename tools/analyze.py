@@ -39,6 +39,7 @@ class _Detector:
 
     patterns: Pattern
     unless: Pattern
+    ruled_out_by: Pattern = Pattern(())
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def _lexicon() -> _Lexicon:
     features = {}
     for feature in catalog.features.values():
         every_pattern.extend(feature.patterns)
-        features[feature.id] = _Detector(Pattern(feature.patterns), Pattern(feature.unless))
+        features[feature.id] = _Detector(Pattern(feature.patterns), Pattern(feature.unless), Pattern(feature.ruled_out_by))
     compliance = {}
     for regime in catalog.compliance.values():
         every_pattern.extend(regime.patterns)
@@ -96,6 +97,7 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
     features, ruled_out = _features(document, catalog, lexicon)
     compliance = _compliance(document, catalog, lexicon, {finding.id for finding in domains})
     found = Found(domains, features, ruled_out, compliance, workload.read(text, catalog))
+    _implied_by_context(found, catalog)
     conflicts = corrections.apply(given, found, catalog) if given is not None else []
     reading = found.reading
     domain = catalog.domains[found.domains[0].id]
@@ -135,6 +137,28 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
     )
     analysis.questions = _questions(analysis, catalog)
     return analysis
+
+
+def _implied_by_context(found: Found, catalog: Catalog) -> None:
+    """Features that follow from what the app is or what it states, not from a word: a B2B SaaS
+    serves tenants, an AI assistant calls a model, a stated surge needs surge handling."""
+    have = {f.id for f in found.features} | {f.id for f in found.ruled_out}
+    primary = found.domains[0]
+    for feature_id in catalog.domains[primary.id].implies:
+        if feature_id not in have and primary.evidence:
+            found.features.append(FeatureFinding(
+                id=feature_id, name=catalog.features[feature_id].name, evidence=primary.evidence[:1],
+                implied_by=primary.id, confidence=0.6,
+            ))
+            have.add(feature_id)
+    if found.reading.bursts and "traffic_bursts" not in have:
+        burst = found.reading.bursts[0]
+        found.features.append(FeatureFinding(
+            id="traffic_bursts", name=catalog.features["traffic_bursts"].name,
+            evidence=[burst.evidence] if burst.evidence else [], implied_by="workload.bursts", confidence=0.8,
+        ))
+    order = list(catalog.features)
+    found.features.sort(key=lambda f: order.index(f.id))
 
 
 def _evidence(text: str, start: int, end: int) -> Evidence:
@@ -224,6 +248,9 @@ def _features(
     kept: dict[str, list[Match]] = {}
     negated: dict[str, list[Match]] = {}
     for feature_id, detector in lexicon.features.items():
+        if excluders := list(detector.ruled_out_by.matches(document)):
+            negated[feature_id] = excluders  # "cash only": whatever else mentions paying
+            continue
         blockers = list(detector.unless.matches(document))
         for match in detector.patterns.matches(document):
             if any(match.overlaps(blocker) for blocker in blockers):
@@ -251,6 +278,7 @@ def _features(
                     name=catalog.features[implied].name,
                     evidence=findings[feature_id].evidence,
                     implied_by=feature_id,
+                    confidence=0.6,
                 )
     order = list(catalog.features)
     ruled_out = [

@@ -33,7 +33,9 @@ class FeatureFinding(_Model):
     id: str = Field(description="Feature id, one of the 42 in archwright://features.")
     name: str
     evidence: list[Evidence]
-    implied_by: str | None = Field(default=None, description="The feature that brought this one along, if any.")
+    implied_by: str | None = Field(
+        default=None, description="What brought this one along: a feature, the primary domain, or workload.bursts."
+    )
     confidence: float = Field(default=0.9, ge=0, le=1, description="How sure the reading is: lower when implied or read through a typo.")
     given: bool = Field(default=False, description="True when the caller supplied it.")
 
