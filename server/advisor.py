@@ -20,6 +20,7 @@ from archwright.tools.compare import compare_architectures
 from archwright.tools.design import design_architecture
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.summary import generate_summary
+from archwright.tools.workload_models import WorkloadInput
 
 
 class TracedAdvisor:
@@ -58,10 +59,12 @@ class TracedAdvisor:
         finally:
             span.end()
 
-    def analyze(self, requirement: str) -> Analysis:
+    def analyze(self, requirement: str, given: WorkloadInput | None = None) -> Analysis:
         with self._step("analyze", **{"archwright.requirement.chars": len(requirement)}) as span:
-            analysis = analyze_requirements(requirement)
+            analysis = analyze_requirements(requirement, given)
             span.set_attributes({
+                "archwright.workload.given": analysis.workload.given,
+                "archwright.workload.conflicts": len(analysis.workload.conflicts),
                 "archwright.domain": analysis.primary_domain,
                 "archwright.features": [f.id for f in analysis.features],
                 "archwright.compliance": [c.id for c in analysis.compliance],

@@ -168,7 +168,8 @@ def bursts(text: str) -> Iterator[BurstMention]:
             continue
         _, right = sentences.bounds(quantity.start, quantity.end)
         window = compiled.burst_window.search(text, noun.end(), min(right, noun.end() + 80))
-        if window is None:
+        # The window must belong to this count: "40k holders, 60k fans in 5 minutes" is a surge of 60k.
+        if window is None or re.search(r"\d", text[noun.end() : window.start()]):
             continue
         unit = window.group("unit").lower()
         minutes = _number(window.group("n")) * (1 / 60 if unit.startswith("s") else 60 if unit.startswith("h") else 1)

@@ -106,8 +106,8 @@ def estimate_scale(
         monthly += machine.events_per_second * SECONDS_PER_DAY * DAYS_PER_MONTH
     if machine.burst_per_second > peak:
         notes.append(
-            f"Peak load is the surge, not the average hour: {machine.burst_words} = {_n(machine.burst_per_second)} "
-            f"requests/s (the steady peak would be {_n(peak)})."
+            f"Peak load is the surge, not the average hour: {machine.burst_words} (the steady peak would be "
+            f"{_n(peak)} requests/s)."
         )
         peak = machine.burst_per_second
     tier = max(_tier(dau, _TIER_BY_DAU), _tier(peak, _TIER_BY_RPS), key=_TIER_ORDER.index)

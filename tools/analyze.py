@@ -25,6 +25,10 @@ from archwright.tools.workload_models import Workload, WorkloadInput
 
 _WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 _HEAD_BONUS = 2.0
+_PRODUCT_BONUS = 1.5
+# In "AI tutor for high school students" the words before "for" name the product, the rest its
+# audience: a product word outweighs an audience word of the same strength.
+_AUDIENCE_START = re.compile(r"\s(?:for|to|that|which|where|who|so|used by|aimed at|targeting)\s", re.IGNORECASE)
 _HEAD_WORDS = 12
 _MIN_DOMAIN_SCORE = 2.0
 _SECONDARY_SHARE = 0.5
@@ -189,6 +193,8 @@ def _head_end(document: Document) -> int:
 
 def _domains(document: Document, catalog: Catalog, lexicon: _Lexicon) -> list[DomainFinding]:
     head_end = _head_end(document)
+    audience = _AUDIENCE_START.search(document.original, 0, head_end)
+    product_end = audience.start() if audience else head_end
     candidates: list[tuple[str, float, Match]] = []
     for domain_id, by_strength in lexicon.domains.items():
         seen_words: set[str] = set()
@@ -214,6 +220,7 @@ def _domains(document: Document, catalog: Catalog, lexicon: _Lexicon) -> list[Do
                for other, w in strongest[token].items()):
             continue
         weight *= _HEAD_BONUS if match.span.start < head_end else 1
+        weight *= _PRODUCT_BONUS if match.span.end <= product_end else 1
         scores[domain_id] += weight
         evidence[domain_id].append((weight, match))
     for hits in evidence.values():

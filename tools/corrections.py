@@ -155,6 +155,8 @@ def _apply_workload(given: WorkloadInput, reading: Reading, conflicts: list[Conf
         if stated is not None and (stated.count, stated.period) != (given.users.count, given.users.period):
             conflicts.append(Conflict(field="users", stated=f"{stated.count:,} {stated.period}",
                                       given=f"{given.users.count:,} {given.users.period}", evidence=stated.evidence))
+        for actor in reading.actors:
+            actor.drives_load = False
         reading.users = StatedUsers(count=given.users.count, period=given.users.period, evidence=None, provenance="given")
         reading.users_basis = Users(given.users.count, given.users.period)
     if given.requests_per_second is not None:

@@ -21,6 +21,7 @@ from archwright.server.runtime import Runtime
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.summary import cost_table
 from archwright.tools.validation import MAX_REQUIREMENT_CHARS, check_analysis, check_comparison
+from archwright.tools.workload_models import WorkloadInput
 
 REQUIREMENT_HELP = (
     f"The app idea in plain English, up to {MAX_REQUIREMENT_CHARS:,} characters: who uses it, what they do, how "
@@ -29,16 +30,25 @@ REQUIREMENT_HELP = (
 )
 ANALYSIS_HELP = "The structured result of an earlier analyze_requirements call, instead of `requirement`."
 CLOUD_HELP = "Cloud provider: aws (default), gcp or azure."
+WORKLOAD_HELP = (
+    "Optional corrections you read from the requirement or the conversation, as a partial workload: "
+    "users {count, period}, actors, requests_per_second, events_per_second, questions_per_day, burst "
+    "{count, minutes}, team, budget_usd_per_month, residency, latency_ms, availability_percent, retention_days, "
+    "integrations, primary_domain, features (the complete list), ruled_out, compliance (the complete list). "
+    "Given values replace what the text says; disagreements come back in workload.conflicts."
+)
 
 
 class AnalyzeInput(BaseModel):
     requirement: str = Field(description=REQUIREMENT_HELP)
+    workload: WorkloadInput | None = Field(default=None, description=WORKLOAD_HELP)
 
 
 class DesignInput(BaseModel):
     style: Style = Field(description="Architecture style: serverless, microservices or monolith.")
     requirement: str | None = Field(default=None, description=REQUIREMENT_HELP)
     analysis: dict[str, Any] | None = Field(default=None, description=ANALYSIS_HELP)
+    workload: WorkloadInput | None = Field(default=None, description=WORKLOAD_HELP)
     cloud: Cloud = Field(default="aws", description=CLOUD_HELP)
 
 
@@ -47,6 +57,7 @@ class CompareInput(BaseModel):
     analysis: dict[str, Any] | None = Field(default=None, description=ANALYSIS_HELP)
     styles: list[Style] | None = Field(
         default=None, min_length=1, description="Styles to compare (default: serverless, microservices, monolith).")
+    workload: WorkloadInput | None = Field(default=None, description=WORKLOAD_HELP)
     cloud: Cloud = Field(default="aws", description=CLOUD_HELP)
 
 
@@ -55,6 +66,7 @@ class SummaryInput(BaseModel):
     analysis: dict[str, Any] | None = Field(default=None, description=ANALYSIS_HELP)
     comparison: dict[str, Any] | None = Field(
         default=None, description="The structured result of an earlier compare_architectures call (optional).")
+    workload: WorkloadInput | None = Field(default=None, description=WORKLOAD_HELP)
     cloud: Cloud = Field(default="aws", description=CLOUD_HELP)
 
 
@@ -69,21 +81,26 @@ def trace_link(_: Any, runtime: Runtime) -> list[Link]:
                  "The stored trace of this call (spans with timings).")]
 
 
-def analysis_of(runtime: Runtime, requirement: str | None, analysis: dict[str, Any] | None) -> Analysis:
-    """The analysis to work from: the caller's (validated) or a fresh one of the requirement."""
+def analysis_of(
+    runtime: Runtime, requirement: str | None, analysis: dict[str, Any] | None, workload: WorkloadInput | None = None
+) -> Analysis:
+    """The analysis to work from: the caller's (validated) or a fresh one of the requirement, with the
+    caller's workload corrections applied (a passed analysis is re-read from its own requirement then,
+    so the corrections flow through the scale estimate exactly as they would on first reading)."""
     if requirement is not None and analysis is not None:
         raise ToolInputError("Give either `requirement` (text) or `analysis` (an analyze_requirements result), not both.")
     if analysis is not None:
         try:
-            return check_analysis(Analysis.model_validate(analysis))
+            checked = check_analysis(Analysis.model_validate(analysis))
         except ValidationError as error:
             raise ToolInputError(
                 "The `analysis` object does not validate: " + validation_summary(error)
                 + ". Pass the structured result of analyze_requirements unchanged, or pass `requirement` instead."
             ) from None
+        return runtime.advisor.analyze(checked.requirement, workload) if workload is not None else checked
     if requirement is None:
         raise ToolInputError("Missing input: give `requirement` (the app idea as text) or `analysis`.")
-    return runtime.advisor.analyze(requirement)
+    return runtime.advisor.analyze(requirement, workload)
 
 
 def analysis_text(analysis: Analysis) -> str:
@@ -101,9 +118,31 @@ def analysis_text(analysis: Analysis) -> str:
         f"Users: {stated}; scale: {scale.tier}, ~{scale.daily_active_users:,} daily users, "
         f"~{scale.peak_rps:,.0f} requests/s at peak"
     )
+    lines.extend(workload_lines(analysis))
     if analysis.questions:
         lines.append("Questions worth asking:\n" + "\n".join(f"- {q}" for q in analysis.questions))
     return "\n".join(lines)
+
+
+def workload_lines(analysis: Analysis) -> list[str]:
+    """The workload in a few lines a person reads: what drives load, where, who builds it, what was given."""
+    workload = analysis.workload
+    lines = [f"Load: {workload.load_driver}"]
+    if workload.bursts:
+        burst = workload.bursts[0]
+        lines.append(f"Surge: {burst.count:,} in {burst.minutes:g} min ({burst.formula})")
+    location = workload.location
+    if location.residency is not None:
+        lines.append(f"Data must stay in: {location.residency.code}")
+    if workload.team is not None:
+        lines.append(f"Team: {workload.team.value:g} engineers ({workload.team.provenance})")
+    if workload.integrations:
+        lines.append("Existing platforms: " + ", ".join(i.name for i in workload.integrations))
+    if workload.given:
+        lines.append("Given by the caller: " + ", ".join(workload.given))
+    for conflict in workload.conflicts:
+        lines.append(f"Conflict on {conflict.field}: the text says {conflict.stated}, the caller gave {conflict.given} (used)")
+    return lines
 
 
 def comparison_text(comparison: Comparison) -> str:
@@ -116,23 +155,23 @@ def comparison_text(comparison: Comparison) -> str:
 
 
 def _analyze(runtime: Runtime, given: AnalyzeInput, _: ToolCall) -> Analysis:
-    return runtime.advisor.analyze(given.requirement)
+    return runtime.advisor.analyze(given.requirement, given.workload)
 
 
 def _design(runtime: Runtime, given: DesignInput, _: ToolCall) -> Architecture:
-    analysis = analysis_of(runtime, given.requirement, given.analysis)
+    analysis = analysis_of(runtime, given.requirement, given.analysis, given.workload)
     return runtime.advisor.design(analysis, given.style, given.cloud)
 
 
 def _compare(runtime: Runtime, given: CompareInput, _: ToolCall) -> Comparison:
-    analysis = analysis_of(runtime, given.requirement, given.analysis)
+    analysis = analysis_of(runtime, given.requirement, given.analysis, given.workload)
     designs = runtime.advisor.designs(analysis, tuple(given.styles) if given.styles else STYLES, given.cloud)
     return runtime.advisor.compare(analysis, designs, given.cloud)
 
 
 def _summarize(runtime: Runtime, given: SummaryInput, _: ToolCall) -> Summary:
     advisor = runtime.advisor
-    analysis = analysis_of(runtime, given.requirement, given.analysis)
+    analysis = analysis_of(runtime, given.requirement, given.analysis, given.workload)
     if given.comparison is None:
         designs = advisor.designs(analysis, STYLES, given.cloud)
         return advisor.summarize(analysis, advisor.compare(analysis, designs, given.cloud), designs)
@@ -155,7 +194,11 @@ ANALYZE = ToolSpec(
         "the stated user count and period, any stated requests per second, estimated scale (tier, daily users, "
         "peak requests/s, with every assumption spelled out), compliance needs (PCI DSS, HIPAA, GDPR, SOC 2), "
         "features the text rules out, and the questions worth asking when it is vague. Every finding quotes "
-        "the words of the requirement that produced it."
+        "the words of the requirement that produced it. `workload` says what drives the system (actors with "
+        "roles and counts, device events, surges, data retention, latency and uptime targets, residency, team, "
+        "budget, existing platforms), each value stated, derived, assumed or given. Check it against what you "
+        "know from the conversation, and call again with `workload` corrections: your values win, and every "
+        "disagreement with the text is reported in workload.conflicts."
     ),
     input_model=AnalyzeInput, output_model=Analysis, annotations=READ_ONLY,
     run=off_the_loop(_analyze), text=analysis_text, links=trace_link, traced=True,
@@ -169,7 +212,8 @@ DESIGN = ToolSpec(
         "compliance need is served by a named component running on the cloud's real services, with the "
         "connections between them and a Mermaid flowchart rendered from the graph. Give `requirement` or the "
         "`analysis` from analyze_requirements, a `style` (serverless, microservices, monolith = modular "
-        "monolith) and a `cloud` (aws, gcp, azure)."
+        "monolith) and a `cloud` (aws, gcp, azure). Pass `workload` corrections (as for analyze_requirements) "
+        "when you know better than the text."
     ),
     input_model=DesignInput, output_model=Architecture, annotations=READ_ONLY,
     run=off_the_loop(_design), text=lambda r: f"{r.title}\n{r.summary}\n\n```mermaid\n{r.mermaid}```", links=trace_link,
@@ -184,7 +228,8 @@ COMPARE = ToolSpec(
         "with its formula and a dated unit price), team size, weeks to an MVP, 1-10 scores where higher is "
         "always better (scalability, cost efficiency, time to market, operational simplicity, portability, "
         "compliance readiness), each with a reason, and a recommendation with its rationale. Give "
-        "`requirement` or `analysis`; `styles` defaults to all three."
+        "`requirement` or `analysis`; `styles` defaults to all three. Costs are priced from the workload's "
+        "drivers: pass `workload` corrections (users, events_per_second, burst, residency...) to re-price."
     ),
     input_model=CompareInput, output_model=Comparison, annotations=READ_ONLY,
     run=off_the_loop(_compare), text=comparison_text, links=trace_link, traced=True,
@@ -197,7 +242,7 @@ SUMMARIZE = ToolSpec(
         "Write an executive summary in Markdown for an app idea: the need, the recommended architecture with "
         "its rationale, the recommended and runner-up diagrams (Mermaid), the monthly cost table, risks and "
         "next steps. Give `requirement` or `analysis`, and optionally the `comparison` from "
-        "compare_architectures to reuse it."
+        "compare_architectures to reuse it. `workload` corrections apply as for analyze_requirements."
     ),
     input_model=SummaryInput, output_model=Summary, annotations=READ_ONLY,
     run=off_the_loop(_summarize), text=lambda r: r.markdown, links=trace_link, traced=True,

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from archwright.server.runtime import Runtime
 from archwright.server.telemetry.traces import TraceLookupError
 from archwright.server.workflows.runs import WorkflowRunError
+from archwright.tools.corrections import CorrectionError
 from archwright.tools.validation import RequirementError
 
 In = TypeVar("In", bound=BaseModel)
@@ -33,7 +34,9 @@ class ToolInputError(ValueError):
 
 
 # What a caller can fix: reported to it as a tool error with this message, never as a crash.
-REQUEST_ERRORS: tuple[type[Exception], ...] = (ToolInputError, RequirementError, WorkflowRunError, TraceLookupError)
+REQUEST_ERRORS: tuple[type[Exception], ...] = (
+    ToolInputError, RequirementError, CorrectionError, WorkflowRunError, TraceLookupError,
+)
 
 
 @dataclass(frozen=True)
