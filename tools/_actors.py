@@ -86,9 +86,10 @@ def _compiled() -> _Compiled:
         # Up to three describing words may stand between a number and its noun ("600 wholesale
         # clients"), but not a plural noun of their own ("300 coffee shops: customers").
         after=re.compile(rf"^\s*(?:{_DESCRIBING}\s){{0,3}}?(?P<noun>{nouns})\b", re.IGNORECASE),
+        # A noun leading into its count ("MAU of 2.3M"): matched at each noun, looked up by where it ends.
         lead=re.compile(
-            rf"\b(?P<noun>{nouns})\s*(?:of|:|=|is|are|around|about|approx\.?|~|at|total(?:ing)?)?"
-            rf"\s*(?:around|about|roughly|approximately|~|over|some|up to|circa|ca\.?)?\s*$",
+            rf"(?P<noun>{nouns})\s*(?:of|:|=|is|are|around|about|approx\.?|~|at|total(?:ing)?)?"
+            rf"\s*(?:around|about|roughly|approximately|~|over|some|up to|circa|ca\.?)?\s*",
             re.IGNORECASE,
         ),
         any_noun=re.compile(rf"\b(?:{nouns}|person|member|strong)\b", re.IGNORECASE),
@@ -115,14 +116,19 @@ def _role(compiled: _Compiled, noun: str, before: str, sentence: str) -> ActorRo
     return compiled.lexicon.role_of(noun)
 
 
-def _said_not_to_use(compiled: _Compiled, text: str, noun: str, noun_end: int, sentence_end: int) -> bool:
+def _said_not_to_use(
+    compiled: _Compiled, text: str, noun: str, noun_end: int, sentence_end: int, refusals: list[int]
+) -> bool:
     """Whether the text says these people do not use the system: later in their own sentence
-    ("800 borrowers never log in"), or anywhere with their noun just before ("patients don't log in")."""
+    ("800 borrowers never log in"), or soon after with their noun just before ("patients don't log in")."""
     if compiled.not_using.search(text, noun_end, sentence_end):
         return True
-    stem = re.escape(noun.lower().rstrip("s"))
-    for found in compiled.not_using.finditer(text):
-        if re.search(rf"\b{stem}s?\b(?:\s+[^\s.;!?]+){{0,2}}\s*$", text[max(0, found.start() - 60) : found.start()], re.IGNORECASE):
+    stem = re.compile(rf"\b{re.escape(noun.lower().rstrip('s'))}s?\b(?:\s+[^\s.;!?]+){{0,2}}\s*$", re.IGNORECASE)
+    first = bisect_left(refusals, noun_end)
+    for start in refusals[first : first + 8]:  # the next few refusals only: the text keeps its subject close
+        if start - noun_end > 4 * WINDOW:
+            break
+        if stem.search(text, max(0, start - 60), start):
             return True
     return False
 
@@ -132,13 +138,17 @@ def actor_mentions(text: str) -> Iterator[ActorMention]:
     compiled = _compiled()
     sentences = Sentences(text)
     noun_starts = [found.start() for found in compiled.any_noun.finditer(text)]
+    leads = {found.end(): found for start in noun_starts if (found := compiled.lead.match(text, start))}
+    refusals = [found.start() for found in compiled.not_using.finditer(text)]
     previous: ActorMention | None = None
     for quantity in quantities(text):
         nearest = bisect_left(noun_starts, quantity.end)
         near_after = nearest < len(noun_starts) and noun_starts[nearest] < quantity.end + WINDOW
         left, right = sentences.bounds(quantity.start, quantity.end)
         before = text[max(left, quantity.start - WINDOW) : quantity.start]
-        lead = compiled.lead.search(before)
+        lead = leads.get(quantity.start)
+        if lead is not None and lead.start() < left:
+            lead = None
         if not near_after and lead is None:
             continue
         rest = text[quantity.end : right]
@@ -155,7 +165,7 @@ def actor_mentions(text: str) -> Iterator[ActorMention]:
             noun_start = quantity.end + after.start("noun")
             describing = text[quantity.end : noun_end]
         elif lead is not None:
-            noun, noun_end, start = lead.group("noun"), quantity.end, window_start + lead.start()
+            noun, noun_end, start = lead.group("noun"), quantity.end, lead.start()
             noun_start = start
             describing = lead.group()  # "MAU of": the noun itself carries the period
         else:
@@ -168,7 +178,7 @@ def actor_mentions(text: str) -> Iterator[ActorMention]:
         # "each with 4 trainers and 1,500 members": a list continues what "each" began.
         if previous is not None and previous.per_tenant and re.fullmatch(r"\s*(?:and|,|&|plus)\s*", text[previous.end : start]):
             per_tenant = True
-        uses_system = not _said_not_to_use(compiled, text, noun, noun_end, right)
+        uses_system = not refusals or not _said_not_to_use(compiled, text, noun, noun_end, right, refusals)
         previous = ActorMention(
             role=role,
             noun=noun.lower(),

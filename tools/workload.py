@@ -305,8 +305,13 @@ def load_driver_sentence(actors: list[Actor], drivers: list[Driver], users: Stat
     if machine:
         biggest = max(machine, key=lambda d: d.per_second)
         if biggest.per_second * 1.5 >= scale.peak_rps / 2:
-            source = biggest.formula or (biggest.evidence.text if biggest.evidence else biggest.kind)
-            return f"{biggest.kind.capitalize()} drive the load: {source} ({_n(biggest.per_second)}/s on average)."
+            if biggest.formula:
+                source = biggest.formula
+            elif biggest.provenance == "given":
+                source = f"{_n(biggest.per_second)}/s on average, as the caller gave it"
+            else:
+                source = f"'{biggest.evidence.text if biggest.evidence else biggest.kind}', {_n(biggest.per_second)}/s on average"
+            return f"{biggest.kind.capitalize()} drive the load: {source}."
     if users is not None:
         who = next((a for a in actors if a.drives_load), None)
         noun = who.noun if who else "users"

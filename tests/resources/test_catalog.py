@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from archwright.resources import STYLES, CatalogError, load_catalog
 from archwright.resources.catalog import _check_references
 
-DATASET_DOMAINS = {
-    "ride_sharing", "ecommerce", "fintech", "digital_wallet", "healthcare", "social_messaging", "streaming", "iot",
-    "integration", "analytics", "marketplace", "general",
-}
-DATASET_FEATURES = {
-    "real_time_tracking", "geolocation", "payments", "subscriptions_billing", "chat_messaging", "notifications",
-    "search", "recommendations", "video_streaming", "media_upload", "user_auth", "admin_dashboard",
-    "analytics_reporting", "inventory", "order_management", "booking_scheduling", "reviews_ratings", "social_feed",
-    "iot_telemetry", "device_management", "data_pipeline", "fraud_detection", "audit_logging", "multi_tenancy",
-    "offline_sync",
-}
+README = Path(__file__).resolve().parents[2] / "resources" / "datasets" / "README.md"
 
 
-def test_vocabularies_match_the_dataset_ids() -> None:
+def _readme_ids(heading: str) -> set[str]:
+    """The ids the dataset README lists under a vocabulary heading ("Domains (18):")."""
+    text = README.read_text(encoding="utf-8")
+    found = re.search(rf"^{heading} \((\d+)\):\s(.*?)(?:\n\n|\Z)", text, re.MULTILINE | re.DOTALL)
+    assert found, f"no '{heading} (N):' section in {README}"
+    ids = set(re.findall(r"`([a-z0-9_]+)` ?(?:\(|,|$|\n)", found.group(2) + "\n"))
+    assert len(ids) == int(found.group(1)), (heading, sorted(ids))
+    return ids
+
+
+def test_vocabularies_match_the_dataset_readme() -> None:
     catalog = load_catalog()
-    assert set(catalog.domains) == DATASET_DOMAINS
-    assert set(catalog.features) == DATASET_FEATURES
-    assert set(catalog.compliance) == {"pci_dss", "hipaa", "gdpr", "soc2"}
+    assert set(catalog.domains) == _readme_ids("Domains")
+    assert set(catalog.features) == _readme_ids("Features")
+    assert set(catalog.compliance) == _readme_ids("Compliance")
     assert set(catalog.styles) == set(STYLES)
     assert set(catalog.clouds) == {"aws", "gcp", "azure"}
 

@@ -147,3 +147,34 @@ async def test_the_design_prompt_walks_through_the_tools(make_server) -> None:
         result = await client.get_prompt("design_architecture", {"idea": RIDE, "cloud": "gcp"})
     text = result.messages[0].content.text
     assert RIDE in text and "analyze_requirements" in text and "cloud='gcp'" in text
+
+
+async def test_a_client_correction_reaches_the_analysis_and_the_prices(make_server) -> None:
+    fleet = "Telematics for trucking companies: GPS trackers in each truck, dispatchers see live positions on a map."
+    correction = {"events_per_second": 1000, "users": {"count": 400, "period": "daily"}, "residency": "eu"}
+    analysed = await _call(make_server, "analyze_requirements", {"requirement": fleet, "workload": correction})
+    assert not analysed.is_error
+    workload = analysed.structured_content["workload"]
+    assert sorted(workload["given"]) == ["events_per_second", "residency", "users"]
+    assert "Given by the caller: users, events_per_second, residency" in analysed.content[0].text
+    plain = await _call(make_server, "compare_architectures", {"requirement": fleet, "styles": ["serverless"]})
+    # A passed analysis is re-read with the corrections, so the same correction prices the same way.
+    corrected = await _call(make_server, "compare_architectures", {
+        "analysis": analysed.structured_content, "workload": correction, "styles": ["serverless"]})
+    cost = lambda result: result.structured_content["options"][0]["monthly_cost"]["expected"]  # noqa: E731
+    assert cost(corrected) > 10 * cost(plain)
+
+
+async def test_a_correction_naming_an_unknown_id_is_a_tool_error(make_server) -> None:
+    result = await _call(make_server, "design_architecture", {
+        "requirement": RIDE, "style": "monolith", "workload": {"features": ["payments", "teleportation"]}})
+    assert result.is_error
+    assert "unknown feature ids ['teleportation']" in result.content[0].text
+
+
+async def test_a_conflict_with_the_text_is_reported_in_the_result(make_server) -> None:
+    result = await _call(make_server, "analyze_requirements", {
+        "requirement": RIDE, "workload": {"users": {"count": 250000, "period": "daily"}}})
+    (conflict,) = result.structured_content["workload"]["conflicts"]
+    assert conflict["field"] == "users" and conflict["evidence"]["text"] == "100k daily users"
+    assert "Conflict on users: the text says 100,000 daily, the caller gave 250,000 daily (used)" in result.content[0].text
