@@ -24,6 +24,7 @@ from archwright.resources.models import (
     ModuleBlueprint,
     RoleSpec,
     StyleSpec,
+    QuestionRule,
     UnitPrice,
     WorkloadLexicon,
 )
@@ -52,6 +53,7 @@ class Catalog:
     addons: AddonPrices
     real_words: frozenset[str]
     workload: WorkloadLexicon
+    questions: tuple[QuestionRule, ...]
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -94,6 +96,7 @@ def load_catalog() -> Catalog:
         addons=AddonPrices(**addons),
         real_words=_read_word_list("real_words.txt"),
         workload=WorkloadLexicon(**_read("workload.toml")),
+        questions=tuple(QuestionRule(**rule) for rule in _read("questions.toml")["questions"]),
     )
     _check_references(catalog)
     return catalog
@@ -119,6 +122,13 @@ def _check_references(catalog: Catalog) -> None:
         used_roles.update(role for role, _ in blueprint.uses)
         used_roles.update(blueprint.roles)
         used_roles.update(role for link in blueprint.links for role in link[:2])
+    from archwright.tools.questions import CONDITIONS  # the conditions are code; their names are data
+
+    for rule in catalog.questions:
+        if rule.when not in CONDITIONS:
+            problems.append(f"questions.toml: unknown condition {rule.when!r}")
+        if rule.ask_regime and rule.ask_regime not in catalog.compliance:
+            problems.append(f"questions.toml: {rule.when} asks about unknown regime {rule.ask_regime!r}")
     for role in sorted(used_roles - catalog.roles.keys()):
         problems.append(f"blueprints.toml: role {role!r} is used but not defined")
     for cloud in catalog.clouds.values():

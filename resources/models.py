@@ -233,3 +233,17 @@ class WorkloadLexicon(_Strict):
     team: dict[Literal["phrases"], dict[str, int]]
     integrations: dict[str, tuple[str, ...]]
     periods: dict[Literal["concurrent", "daily", "weekly", "monthly", "yearly"], tuple[str, ...]]
+
+
+class QuestionRule(_Strict):
+    """A question worth asking when a named condition holds (tools/questions.py checks it)."""
+
+    when: str
+    ask: str = ""
+    ask_regime: str | None = None
+
+    @model_validator(mode="after")
+    def _one_question(self) -> QuestionRule:
+        if bool(self.ask) == bool(self.ask_regime):
+            raise ValueError(f"question rule {self.when!r} needs exactly one of `ask` or `ask_regime`")
+        return self

@@ -20,6 +20,7 @@ from archwright.tools.models import (
     StatedTeam,
 )
 from archwright.tools.corrections import Found
+from archwright.tools.questions import questions
 from archwright.tools.validation import check_requirement
 from archwright.tools.workload_models import Workload, WorkloadInput
 
@@ -139,7 +140,7 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
         is_vague=not found.features and not found.domains[0].evidence,
         workload=model,
     )
-    analysis.questions = _questions(analysis, catalog)
+    analysis.questions = questions(analysis, catalog)
     return analysis
 
 
@@ -320,36 +321,3 @@ def _compliance(
                     ))
                     break
     return findings
-
-
-_PERSONAL_DATA_DOMAINS = {"healthcare", "fintech", "digital_wallet", "social_messaging", "marketplace", "ecommerce"}
-
-
-def _questions(analysis: Analysis, catalog: Catalog) -> list[str]:
-    """What to ask before committing: the gaps that would change the design most, first."""
-    questions: list[str] = []
-    feature_ids = {f.id for f in analysis.features}
-    regimes = {c.id for c in analysis.compliance}
-    domain_ids = {d.id for d in analysis.domains}
-    if analysis.is_vague or not analysis.domains[0].evidence:
-        questions.append("What kind of app is it, who uses it, and what problem does it solve for them?")
-    if not feature_ids:
-        questions.append(
-            "What must users be able to do in the first release (for example: sign in, pay, search, chat, "
-            "book, get notifications)?"
-        )
-    if analysis.users is None:
-        questions.append("How many people will use it, and over what period (a day, a month, at the same time)?")
-    if analysis.requests_per_second is None and analysis.scale.tier in ("large", "massive"):
-        questions.append("What is the busiest moment you expect (requests per second, or users in the peak hour)?")
-    if "payments" in feature_ids and "pci_dss" not in regimes:
-        questions.append(catalog.compliance["pci_dss"].ask)
-    if "healthcare" in domain_ids and "hipaa" not in regimes:
-        questions.append(catalog.compliance["hipaa"].ask)
-    if domain_ids & _PERSONAL_DATA_DOMAINS and "gdpr" not in regimes and not analysis.is_vague:
-        questions.append(catalog.compliance["gdpr"].ask)
-    if "multi_tenancy" in feature_ids and "soc2" not in regimes:
-        questions.append(catalog.compliance["soc2"].ask)
-    if analysis.team is None:
-        questions.append("How many engineers will build and run it, and what do they already know well?")
-    return questions[:6]

@@ -1,0 +1,66 @@
+"""The questions worth asking before committing to a design: the gaps that would change it most.
+
+The rules' order and wording live in resources/data/questions.toml; this module only knows how to
+check each named condition against an analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from archwright.resources import Catalog
+from archwright.tools.models import Analysis
+
+MAX_QUESTIONS = 6
+_PERSONAL_DATA_DOMAINS = frozenset({
+    "healthcare", "fintech", "digital_wallet", "social_messaging", "marketplace", "ecommerce", "education",
+    "ai_assistant", "b2b_saas",
+})
+
+
+def _features(analysis: Analysis) -> set[str]:
+    return {f.id for f in analysis.features}
+
+
+def _regimes(analysis: Analysis) -> set[str]:
+    return {c.id for c in analysis.compliance}
+
+
+def _domains(analysis: Analysis) -> set[str]:
+    return {d.id for d in analysis.domains}
+
+
+def _personal_data(analysis: Analysis) -> bool:
+    return bool(_domains(analysis) & _PERSONAL_DATA_DOMAINS) and not analysis.is_vague
+
+
+CONDITIONS: dict[str, Callable[[Analysis], bool]] = {
+    "vague": lambda a: a.is_vague or not a.domains[0].evidence,
+    "no_features": lambda a: not a.features,
+    "no_people_count": lambda a: a.users is None and not any(x.role == "device" for x in a.workload.actors),
+    "devices_without_frequency": lambda a: (
+        any(x.role == "device" for x in a.workload.actors) or "iot_telemetry" in _features(a)
+    ) and not any(d.kind in ("events", "messages") for d in a.workload.drivers),
+    "assistant_without_volume": lambda a: "llm_inference" in _features(a) and not any(
+        d.kind == "questions" and d.provenance != "assumed" for d in a.workload.drivers),
+    "large_without_peak": lambda a: a.requests_per_second is None and not a.workload.bursts
+    and a.scale.tier in ("large", "massive"),
+    "surge_without_size": lambda a: "traffic_bursts" in _features(a) and not a.workload.bursts,
+    "payments_without_pci": lambda a: "payments" in _features(a) and "pci_dss" not in _regimes(a),
+    "healthcare_without_hipaa": lambda a: "healthcare" in _domains(a) and "hipaa" not in _regimes(a),
+    "personal_data_without_place": lambda a: _personal_data(a) and not a.workload.location.places
+    and a.workload.location.residency is None,
+    "personal_data_without_gdpr": lambda a: _personal_data(a) and "gdpr" not in _regimes(a)
+    and a.workload.location.region in ("eu", "uk"),
+    "tenants_without_soc2": lambda a: "multi_tenancy" in _features(a) and "soc2" not in _regimes(a),
+    "no_team": lambda a: a.workload.team is None,
+}
+
+
+def questions(analysis: Analysis, catalog: Catalog) -> list[str]:
+    """The questions whose conditions hold, in the data file's order, at most six."""
+    asked: list[str] = []
+    for rule in catalog.questions:
+        if CONDITIONS[rule.when](analysis):
+            asked.append(catalog.compliance[rule.ask_regime].ask if rule.ask_regime else rule.ask)
+    return asked[:MAX_QUESTIONS]
