@@ -21,12 +21,14 @@ from archwright.tools._numbers import (
     PERSON_UNIT,
     WINDOW,
     Period,
+    Quantity,
     Sentences,
     is_builders,
     period_of,
     quantities,
     rate_follows,
 )
+from archwright.tools._text import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def _compiled() -> _Compiled:
         lexicon=lexicon,
         # Up to three describing words may stand between a number and its noun ("600 wholesale
         # clients"), but not a plural noun of their own ("300 coffee shops: customers").
-        after=re.compile(rf"^\s*(?:{_DESCRIBING}\s){{0,3}}?(?P<noun>{nouns})\b", re.IGNORECASE),
+        after=re.compile(rf"^\s*\)?\s*(?:{_DESCRIBING}\s){{0,3}}?(?P<noun>{nouns})\b", re.IGNORECASE),
         # A noun leading into its count ("MAU of 2.3M"): matched at each noun, looked up by where it ends.
         lead=re.compile(
             rf"(?P<noun>{nouns})\s*(?:of|:|=|is|are|around|about|approx\.?|~|at|total(?:ing)?)?"
@@ -121,7 +123,8 @@ def _said_not_to_use(
 ) -> bool:
     """Whether the text says these people do not use the system: later in their own sentence
     ("800 borrowers never log in"), or soon after with their noun just before ("patients don't log in")."""
-    if compiled.not_using.search(text, noun_end, sentence_end):
+    clause_end = _CLAUSE_END.search(text, noun_end, sentence_end)
+    if compiled.not_using.search(text, noun_end, clause_end.start() if clause_end else sentence_end):
         return True
     stem = re.compile(rf"\b{re.escape(noun.lower().rstrip('s'))}s?\b(?:\s+[^\s.;!?]+){{0,2}}\s*$", re.IGNORECASE)
     first = bisect_left(refusals, noun_end)
@@ -133,6 +136,81 @@ def _said_not_to_use(
     return False
 
 
+@dataclass(frozen=True)
+class _Noun:
+    """The noun a count belongs to, where it stands, and the words that describe it."""
+
+    noun: str
+    start: int
+    end: int
+    describing: str
+
+
+# A word that may be a misspelt noun ("housholds", "employes", "companys"): checked against the
+# lexicon's nouns and their singulars within one edit, only when no noun matched as written.
+_WORD = re.compile(r"\s*\)?\s*(?:(?:[A-Za-z][\w'-]*)\s){0,2}?(?P<word>[A-Za-z][a-z]{3,})\b")
+
+
+@cache
+def _fuzzy_nouns() -> Vocabulary:
+    nouns = {noun for noun in _compiled().lexicon.nouns() if " " not in noun}
+    singulars = {noun[:-3] + "y" if noun.endswith("ies") else noun[:-1] for noun in nouns if noun.endswith("s")}
+    return Vocabulary([(word, False) for word in nouns | singulars])
+
+
+def _plural(compiled: _Compiled, word: str) -> str | None:
+    """The lexicon noun a word stands for, forgiving one typo and a missing plural."""
+    if word.lower().endswith(("ed", "ing", "ly")):  # "1,200 licensed cabs": a real word, not a typo of "licenses"
+        return None
+    corrected = _fuzzy_nouns().raw_correction(word.lower())
+    for candidate in (corrected, corrected + "s", corrected[:-1] + "ies"):
+        if compiled.lexicon.role_of(candidate) is not None:
+            return candidate
+    return None
+
+
+def _noun_after(compiled: _Compiled, text: str, quantity: Quantity, right: int, lead: re.Match[str] | None) -> _Noun | None:
+    rest = text[quantity.end : right]
+    if (person := PERSON_UNIT.match(rest)) is not None:
+        if is_builders(rest[person.end() :]):
+            return None
+        end = quantity.end + person.end()
+        return _Noun("people", quantity.end, end, text[quantity.end : end])
+    if (after := compiled.after.match(rest)) is not None:
+        end = quantity.end + after.end()
+        return _Noun(after.group("noun"), quantity.end + after.start("noun"), end, text[quantity.end : end])
+    if lead is not None:
+        # "monthly transacting users 1.2M": the words before the noun carry the period.
+        return _Noun(lead.group("noun"), lead.start(), quantity.end, text[max(0, lead.start() - 30) : quantity.start])
+    if (word := _WORD.match(rest)) is not None and (noun := _plural(compiled, word.group("word"))) is not None:
+        end = quantity.end + word.end()
+        return _Noun(noun, quantity.end + word.start("word"), end, text[quantity.end : end])
+    return None
+
+
+# "... 120,000 registered players and 9,000 playing daily": a count with no noun, then a period,
+# counts the people just named.
+_ELLIPTICAL = re.compile(
+    r"\s*(?:of them\s+)?(?:(?:are|were|will be|is)\s+)?(?:[a-z]+ing|concurrent(?:ly)?|online|active|daily|weekly"
+    r"|monthly|simultaneous(?:ly)?|at once|at the same time)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[,;.()\n]|\d")
+
+
+def _elliptical(text: str, quantity: Quantity, right: int, previous: ActorMention | None) -> _Noun | None:
+    if previous is None or previous.role not in ("end_user", "staff") or quantity.start - previous.end > 200:
+        return None
+    clause = text[quantity.end : right]
+    if (end := _CLAUSE_END.search(clause)) is not None:
+        clause = clause[: end.start()]
+    if period_of("", clause, "") == "total" or not _ELLIPTICAL.match(clause):
+        return None
+    if re.match(r"\s*(?:%|percent|€|\$|£|/|[a-z]+s\b)", clause, re.IGNORECASE) and not _ELLIPTICAL.match(clause).group().strip().endswith("ing"):  # type: ignore[union-attr]
+        return None
+    return _Noun(previous.noun, quantity.end, quantity.end + len(clause.rstrip()), clause)
+
+
 def actor_mentions(text: str) -> Iterator[ActorMention]:
     """Every stated count of people or things, in reading order."""
     compiled = _compiled()
@@ -142,50 +220,35 @@ def actor_mentions(text: str) -> Iterator[ActorMention]:
     refusals = [found.start() for found in compiled.not_using.finditer(text)]
     previous: ActorMention | None = None
     for quantity in quantities(text):
-        nearest = bisect_left(noun_starts, quantity.end)
-        near_after = nearest < len(noun_starts) and noun_starts[nearest] < quantity.end + WINDOW
         left, right = sentences.bounds(quantity.start, quantity.end)
         before = text[max(left, quantity.start - WINDOW) : quantity.start]
         lead = leads.get(quantity.start)
         if lead is not None and lead.start() < left:
             lead = None
-        if not near_after and lead is None:
-            continue
         rest = text[quantity.end : right]
         if rate_follows(rest) or compiled.not_actor.match(rest) or compiled.name_before.search(before[-12:]):
             continue
-        window_start = max(left, quantity.start - WINDOW)
-        if (person := PERSON_UNIT.match(rest)) is not None:
-            if is_builders(rest[person.end() :]):
-                continue
-            noun, noun_start, noun_end, start = "people", quantity.end, quantity.end + person.end(), quantity.start
-            describing = text[quantity.end : noun_end]
-        elif (after := compiled.after.match(rest)) is not None:
-            noun, noun_end, start = after.group("noun"), quantity.end + after.end(), quantity.start
-            noun_start = quantity.end + after.start("noun")
-            describing = text[quantity.end : noun_end]
-        elif lead is not None:
-            noun, noun_end, start = lead.group("noun"), quantity.end, lead.start()
-            noun_start = start
-            describing = lead.group()  # "MAU of": the noun itself carries the period
-        else:
+        found = _noun_after(compiled, text, quantity, right, lead) or _elliptical(text, quantity, right, previous)
+        if found is None:
             continue
-        role = _role(compiled, noun, text[window_start:noun_start], text[left:right])
+        window_start = max(left, quantity.start - WINDOW)
+        role = _role(compiled, found.noun, text[window_start : found.start], text[left:right])
         if role is None:
             continue
-        period = period_of(text[window_start : quantity.start][-40:], describing, text[noun_end:right])
-        per_tenant = bool(compiled.per_after.match(text[noun_end:right]) or compiled.per_before.search(before))
+        start = min(quantity.start, found.start)
+        period = period_of(text[window_start : quantity.start][-40:], found.describing, text[found.end : right])
+        per_tenant = bool(compiled.per_after.match(text[found.end : right]) or compiled.per_before.search(before))
         # "each with 4 trainers and 1,500 members": a list continues what "each" began.
         if previous is not None and previous.per_tenant and re.fullmatch(r"\s*(?:and|,|&|plus)\s*", text[previous.end : start]):
             per_tenant = True
-        uses_system = not refusals or not _said_not_to_use(compiled, text, noun, noun_end, right, refusals)
+        uses_system = not refusals or not _said_not_to_use(compiled, text, found.noun, found.end, right, refusals)
         previous = ActorMention(
             role=role,
-            noun=noun.lower(),
+            noun=found.noun.lower(),
             count=round(quantity.value),
             period=period,
             start=start,
-            end=noun_end,
+            end=found.end,
             vague=quantity.vague,
             per_tenant=per_tenant,
             uses_system=uses_system,

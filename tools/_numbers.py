@@ -73,7 +73,7 @@ QUANTITY = re.compile(
 )
 
 # "a 5-person team", "a 60-strong crew": a count of people without a people noun.
-PERSON_UNIT = re.compile(r"^\s?-?\s?(?:person|people|member|strong)\b", re.IGNORECASE)
+PERSON_UNIT = re.compile(r"^\s?-?\s?(?:person|people|member|strong|of us)\b", re.IGNORECASE)
 # "a 5-person startup" is who builds the app, not who uses it.
 _BUILDERS = re.compile(r"^\s*(?:startup|agency|studio|consultancy|dev|development|engineering|tech|founding)\b",
                        re.IGNORECASE)
@@ -299,8 +299,11 @@ def rate_mentions(text: str) -> Iterator[RateMention]:
 _ENGINEERS = re.compile(
     r"^\s*(?:[A-Za-z-]+\s){0,2}?(?:devs?|developers?|engineers?|programmers?|coders?)\b", re.IGNORECASE
 )
-_TEAM_OF = re.compile(r"\b(?:dev|development|engineering|tech|software|product)\s+team\s+(?:of|is)\s+(?:about\s+|around\s+)?",
+_TEAM_OF = re.compile(r"\b(?:dev|development|engineering|tech|software|product|it)\s+team\s+(?:of|is)\s+(?:about\s+|around\s+)?",
                       re.IGNORECASE)
+# "we are 3 persons in IT", "5 people on the tech side": people counted where the builders sit.
+_IN_TECH = re.compile(r"^\s*(?:people|persons|folks)\s+(?:in|on|doing)\s+(?:the\s+|our\s+)?(?:it|tech|engineering|dev"
+                      r"|development|software|the tech side|backend|frontend)\b", re.IGNORECASE)
 
 
 def team_mentions(text: str) -> Iterator[TeamMention]:
@@ -316,3 +319,5 @@ def team_mentions(text: str) -> Iterator[TeamMention]:
             yield TeamMention(round(quantity.value), quantity.start, quantity.end + person.end() + builders.end())
         elif quantity.start in team_of_ends:
             yield TeamMention(round(quantity.value), quantity.start, quantity.end)
+        elif found := _IN_TECH.match(rest):
+            yield TeamMention(round(quantity.value), quantity.start, quantity.end + found.end())

@@ -150,13 +150,12 @@ def _actors(text: str, mentions: list[ActorMention]) -> list[Actor]:
 
 
 def load_people(actors: list[Actor], vague: list[ActorMention]) -> tuple[StatedUsers | None, Users | None]:
-    """The people whose use drives load: end users (the most active reading, then the largest),
-    else seats (tenants x seats each), else staff; never people the text says do not use it."""
+    """The people whose use drives load: end users, stated or derived (tenants x seats each), the
+    most active reading first, then the largest; else staff; never people the text says do not use it."""
     using = [a for a in actors if a.uses_system and not a.per_tenant and a.count]
-    stated = [a for a in using if a.role == "end_user" and a.provenance != "derived"]
-    derived = [a for a in using if a.role == "end_user" and a.provenance == "derived"]
+    end_users = [a for a in using if a.role == "end_user"]
     staff = [a for a in using if a.role == "staff"]
-    for group in (stated, derived, staff):
+    for group in (end_users, staff):
         if group:
             chosen = min(group, key=lambda a: (_PERIOD_RANK[a.period or "total"], -(a.count or 0)))
             chosen.drives_load = True

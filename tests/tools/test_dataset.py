@@ -46,7 +46,7 @@ def test_dev_set_meets_its_floors() -> None:
 
 def test_tune_set_meets_its_floors() -> None:
     scores = _scores("tune")
-    assert scores.domain >= 0.85 and scores.features_f1 >= 0.8 and scores.compliance_f1 >= 0.95
+    assert scores.domain >= 0.8 and scores.features_f1 >= 0.78 and scores.compliance_f1 >= 0.95
     assert scores.users_exact >= 0.75
     assert scores.workload["events_per_second"] >= 0.85 and scores.workload["team"] >= 0.85
 
