@@ -51,6 +51,8 @@ def integrations(text: str) -> Iterator[Named]:
     found: list[Named] = []
     for pattern, table in _integrations():
         for match in pattern.finditer(text):
+            if text.startswith(":", match.end()) and not pattern.flags & re.IGNORECASE:
+                continue  # "Epic: new onboarding flow" is a heading, not the EHR
             key = re.sub(r"[\s.'’-]+", " ", match.group()).strip()
             name, kind = table.get(key.lower()) or table.get(key) or (key.lower(), "other")
             if name not in seen:
