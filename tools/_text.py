@@ -31,7 +31,11 @@ _NEGATORS = frozenset({
 _NOT_NEGATING_NEXT = frozenset({"only", "just", "more", "longer", "matter", "less", "later", "doubt"})
 _POSTFIX_OBJECTS = frozenset({
     "needed", "required", "necessary", "wanted", "planned", "included", "supported", "in", "a", "part",
+    "want", "need", "needs", "allowed", "offered", "provided", "built", "handled", "charged", "our", "done",
 })
+# "Out of scope this year: loyalty points, product reviews": a heading that negates the list after it.
+_EXCLUDING_HEADINGS = ("out of scope", "not in scope", "non goals", "not needed", "excluded", "won't build",
+                       "not building", "not in v1", "not for v1", "later", "nice to have")
 _MIN_CORRECTABLE = 6
 
 
@@ -110,6 +114,8 @@ class Document:
         seen = 0
         while index >= 0 and seen < 7:
             word = words[index]
+            if word == ":" and self._excluding_heading(index):
+                return True
             if word in _SENTENCE_END or word in _CONTRAST:
                 return False
             if word == "," and not self._list_continues(index):
@@ -129,6 +135,14 @@ class Document:
             return True
         return word.endswith("n't") and word not in {"can't", "couldn't"}
 
+    def _excluding_heading(self, colon: int) -> bool:
+        """Whether the words before a colon announce what is left out ("Out of scope this year:")."""
+        start = colon
+        while start > 0 and colon - start < 6 and self.words[start - 1] not in _SENTENCE_END:
+            start -= 1
+        heading = " ".join(self.words[start:colon])
+        return any(phrase in heading for phrase in _EXCLUDING_HEADINGS)
+
     def _list_continues(self, comma: int) -> bool:
         """A comma inside a list ("no chat, search or maps") keeps a negation's scope open."""
         stop = comma + 1
@@ -138,12 +152,12 @@ class Document:
 
     def _negated_after(self, last: int) -> bool:
         words = self.words
-        for index in range(last + 1, min(last + 5, len(words) - 1)):
+        for index in range(last + 1, min(last + 8, len(words) - 1)):
             word = words[index]
             if word in _SENTENCE_END or word == ",":
                 return False
             following = words[index + 1]
-            if (word == "not" or word.endswith("n't")) and following in _POSTFIX_OBJECTS:
+            if (word == "not" or word.endswith("n't")) and following in _POSTFIX_OBJECTS and index - last <= 6:
                 return True
             if word == "out" and following == "of" and index + 2 < len(words) and words[index + 2] == "scope":
                 return True
