@@ -164,12 +164,14 @@ ActorRole = Literal["end_user", "staff", "tenant", "device"]
 
 
 class ActorContext(_Strict):
-    """A noun takes `role` when one of `before` precedes it closely or `around` shares its sentence."""
+    """A noun takes `role` when one of `before` precedes it closely, `around` shares its sentence or
+    `anywhere` is in the text; role "none" means the count is not an actor at all."""
 
     nouns: tuple[str, ...]
-    role: ActorRole
+    role: ActorRole | Literal["none"]
     before: tuple[str, ...] = ()
     around: tuple[str, ...] = ()
+    anywhere: tuple[str, ...] = ()
 
 
 class ActorLexicon(_Strict):

@@ -67,7 +67,7 @@ class _Compiled:
     not_actor: re.Pattern[str]
     name_before: re.Pattern[str]
     not_using: re.Pattern[str]
-    context: tuple[tuple[frozenset[str], ActorRole, re.Pattern[str] | None, re.Pattern[str] | None], ...]
+    context: tuple[tuple[frozenset[str], str, re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None], ...]
 
 
 @cache
@@ -80,6 +80,7 @@ def _compiled() -> _Compiled:
             rule.role,
             re.compile(rf"\b(?:{_words(rule.before)})\s+(?:\S+\s+){{0,2}}$", re.IGNORECASE) if rule.before else None,
             re.compile(rf"\b(?:{_words(rule.around)})\b", re.IGNORECASE) if rule.around else None,
+            re.compile(rf"\b(?:{_words(rule.anywhere)})\b", re.IGNORECASE) if rule.anywhere else None,
         )
         for rule in lexicon.context
     )
@@ -106,14 +107,18 @@ def _compiled() -> _Compiled:
     )
 
 
-def _role(compiled: _Compiled, noun: str, before: str, sentence: str) -> ActorRole | None:
+def _role(compiled: _Compiled, noun: str, before: str, sentence: str, text: str) -> str | None:
+    """The noun's role here: the first context rule that applies, else the noun's own; "none" when
+    the count is not of actors at all ("11,000 Instagram followers")."""
     noun = noun.lower()
-    for nouns, role, before_pattern, around_pattern in compiled.context:
+    for nouns, role, before_pattern, around_pattern, anywhere_pattern in compiled.context:
         if noun not in nouns:
             continue
         if before_pattern is not None and before_pattern.search(before):
             return role
         if around_pattern is not None and around_pattern.search(sentence):
+            return role
+        if anywhere_pattern is not None and anywhere_pattern.search(text):
             return role
     return compiled.lexicon.role_of(noun)
 
@@ -232,18 +237,20 @@ def actor_mentions(text: str) -> Iterator[ActorMention]:
         if found is None:
             continue
         window_start = max(left, quantity.start - WINDOW)
-        role = _role(compiled, found.noun, text[window_start : found.start], text[left:right])
-        if role is None:
+        role = _role(compiled, found.noun, text[window_start : found.start], text[left:right], text)
+        if role is None or role == "none":
             continue
+        uses_system = True
         start = min(quantity.start, found.start)
         period = period_of(text[window_start : quantity.start][-40:], found.describing, text[found.end : right])
         per_tenant = bool(compiled.per_after.match(text[found.end : right]) or compiled.per_before.search(before))
         # "each with 4 trainers and 1,500 members": a list continues what "each" began.
         if previous is not None and previous.per_tenant and re.fullmatch(r"\s*(?:and|,|&|plus)\s*", text[previous.end : start]):
             per_tenant = True
-        uses_system = not refusals or not _said_not_to_use(compiled, text, found.noun, found.end, right, refusals)
+        uses_system = uses_system and (
+            not refusals or not _said_not_to_use(compiled, text, found.noun, found.end, right, refusals))
         previous = ActorMention(
-            role=role,
+            role=role,  # type: ignore[arg-type]
             noun=found.noun.lower(),
             count=round(quantity.value),
             period=period,
