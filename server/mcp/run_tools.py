@@ -14,14 +14,16 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import BaseModel, Field
 
-from archwright.resources import STYLES, Style
-from archwright.server.mcp.advisor_tools import CLOUD_HELP, REQUIREMENT_HELP
+from archwright.resources import STYLES, Style, load_catalog
+from archwright.server.mcp.advisor_tools import CLOUD_HELP, REQUIREMENT_HELP, WORKLOAD_HELP
 from archwright.server.mcp.specs import READS_RECORDS, WRITES_RECORDS, Link, ToolCall, ToolSpec
 from archwright.server.runtime import Runtime
 from archwright.server.workflows.report import WORKFLOW_ID, Answers, render_run_report
 from archwright.server.workflows.runs import RunView, WorkflowRunError, check_run_id
 from archwright.tools.models import Cloud
+from archwright.tools.corrections import check_ids
 from archwright.tools.validation import check_requirement
+from archwright.tools.workload_models import WorkloadInput
 
 RUN_ID_HELP = "32 lowercase hex characters, as run_workflow and list_workflow_runs return them."
 RunStatus = Literal["pending", "running", "suspended", "success", "failed", "canceled", "interrupted"]
@@ -35,6 +37,7 @@ class ReportRequest(BaseModel):
     thread_id: str | None = Field(default=None, max_length=128, pattern=r"^[\w.:-]+$",
                                   description="Conversation this report belongs to (kept with the run): letters, "
                                               "digits and . _ : - (up to 128).")
+    workload: WorkloadInput | None = Field(default=None, description=WORKLOAD_HELP)
 
 
 class ReportResult(BaseModel):
@@ -153,9 +156,13 @@ def run_links(run: RunView, _: Runtime) -> list[Link]:
 async def _generate_report(runtime: Runtime, given: ReportRequest, call: ToolCall) -> ReportResult:
     requirement = check_requirement(given.requirement)
     engine = await runtime.engine()
-    run = await engine.start(WORKFLOW_ID, {"requirement": requirement, "cloud": given.cloud,
-                                           "styles": given.styles or list(STYLES), "thread_id": given.thread_id},
-                             progress=call.progress)
+    if given.workload is not None:
+        check_ids(given.workload, load_catalog())  # an unknown id is the caller's mistake, before a run exists
+    start = {"requirement": requirement, "cloud": given.cloud, "styles": given.styles or list(STYLES),
+             "thread_id": given.thread_id}
+    if given.workload is not None:
+        start["workload"] = given.workload.model_dump(exclude_none=True)
+    run = await engine.start(WORKFLOW_ID, start, progress=call.progress)
     if run.status == "suspended" and call.ask is not None:
         questions = "\n".join(f"- {q}" for q in (run.question or {}).get("questions", []))
         answered = await call.ask(f"To advise on this app, please answer:\n{questions}", Answers)

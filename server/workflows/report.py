@@ -24,6 +24,7 @@ from archwright.server.workflows.runs import RunView
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
 from archwright.tools.report import Advice, render_report
 from archwright.tools.validation import MAX_REQUIREMENT_CHARS, check_requirement
+from archwright.tools.workload_models import WorkloadInput
 
 WORKFLOW_ID = "architecture_report"
 
@@ -35,6 +36,7 @@ class ReportInput(BaseModel):
     styles: list[Style] = Field(default_factory=lambda: list(STYLES), min_length=1, max_length=len(STYLES))
     thread_id: str | None = Field(default=None, max_length=128, pattern=r"^[\w.:-]+$",
                                   description="Conversation this report belongs to (kept with the run).")
+    workload: WorkloadInput | None = Field(default=None, description="The caller's corrections to the reading.")
 
 
 class Answers(BaseModel):
@@ -79,7 +81,7 @@ def architecture_report(advisor: TracedAdvisor) -> Workflow:
         answers = ctx.resumed(Answers)
         so_far = (ctx.asked or {}).get("requirement_so_far", given.requirement)
         requirement = so_far if answers is None else f"{so_far}\n\n{answers.answers}"
-        analysis = advisor.analyze(requirement)
+        analysis = advisor.analyze(requirement, given.workload)
         if analysis.is_vague:
             again = " still" if answers is not None else ""
             ctx.suspend({"message": f"The requirement is{again} too vague to advise on. Please answer these questions.",

@@ -178,3 +178,14 @@ async def test_a_conflict_with_the_text_is_reported_in_the_result(make_server) -
     (conflict,) = result.structured_content["workload"]["conflicts"]
     assert conflict["field"] == "users" and conflict["evidence"]["text"] == "100k daily users"
     assert "Conflict on users: the text says 100,000 daily, the caller gave 250,000 daily (used)" in result.content[0].text
+
+
+async def test_generate_report_applies_the_workload_correction_to_its_analysis(make_server) -> None:
+    async with Client(make_server()) as client:
+        result = await client.call_tool("generate_report", {
+            "requirement": RIDE, "styles": ["monolith"], "workload": {"users": {"count": 250000, "period": "daily"}}})
+        assert result.structured_content["status"] == "success"
+        run = json.loads((await client.read_resource(result.structured_content["run"])).contents[0].text)
+    analysis = next(step for step in run["steps"] if step["path"] == "analyze")["output"]["analysis"]
+    assert analysis["users"]["count"] == 250000 and analysis["users"]["provenance"] == "given"
+    assert analysis["workload"]["conflicts"][0]["field"] == "users"

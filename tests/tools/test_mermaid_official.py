@@ -12,12 +12,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archwright.resources import STYLES
+from archwright.resources import STYLES, load_catalog
 from archwright.tools.analyze import analyze_requirements
 from archwright.tools.design import design_architecture
 from archwright.tools.mermaid import render_flowchart
 from archwright.tools.models import Component, Connection
 from archwright.tools.validation import RequirementError
+from archwright.tools.workload_models import WorkloadInput
 
 _conftest = importlib.util.spec_from_file_location("_conftest", Path(__file__).parents[1] / "conftest.py")
 assert _conftest and _conftest.loader
@@ -43,6 +44,17 @@ def test_every_dev_set_diagram_parses_in_every_style_and_cloud(dev_rows) -> None
     ]
     assert len(diagrams) == len(dev_rows) * 9
     _assert_all_parse(diagrams)
+
+
+def test_a_design_with_every_feature_and_regime_parses_on_every_cloud() -> None:
+    """Every blueprint at once: each new role (language model, vector index, game servers...) drawn."""
+    catalog = load_catalog()
+    given = WorkloadInput(features=list(catalog.features), compliance=list(catalog.compliance))
+    analysis = analyze_requirements("An app that does everything.", given)
+    designs = [design_architecture(analysis, style, cloud) for style in STYLES for cloud in CLOUDS]  # type: ignore[arg-type]
+    roles = {component.id for design in designs for component in design.components}
+    assert {"llm_api", "vector_store", "game_server", "document_ai", "scheduler", "kyc_provider", "drm_license"} <= roles
+    _assert_all_parse([design.mermaid for design in designs])
 
 
 def test_diagrams_from_arbitrary_requirements_parse() -> None:
