@@ -28,7 +28,7 @@ from archwright.tools._numbers import (
     quantities,
     rate_follows,
 )
-from archwright.tools._text import Vocabulary
+from archwright.tools._text import Vocabulary, alternation
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,6 @@ class ActorMention:
     vague: bool
     per_tenant: bool
     uses_system: bool = True
-
-
-def _words(phrases: tuple[str, ...] | set[str]) -> str:
-    """An alternation of phrases, longest first, with flexible spaces and hyphens between words."""
-    ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(r"[\s-]+".join(re.escape(word) for word in phrase.split()) for phrase in ordered)
 
 
 # A word that may describe a noun after a number ("600 wholesale clients"): not a plural of its
@@ -73,14 +67,14 @@ class _Compiled:
 @cache
 def _compiled() -> _Compiled:
     lexicon = load_catalog().workload.actors
-    nouns = _words(lexicon.nouns())
+    nouns = alternation(lexicon.nouns())
     context = tuple(
         (
             frozenset(rule.nouns),
             rule.role,
-            re.compile(rf"\b(?:{_words(rule.before)})\s+(?:\S+\s+){{0,2}}$", re.IGNORECASE) if rule.before else None,
-            re.compile(rf"\b(?:{_words(rule.around)})\b", re.IGNORECASE) if rule.around else None,
-            re.compile(rf"\b(?:{_words(rule.anywhere)})\b", re.IGNORECASE) if rule.anywhere else None,
+            re.compile(rf"\b(?:{alternation(rule.before)})\s+(?:\S+\s+){{0,2}}$", re.IGNORECASE) if rule.before else None,
+            re.compile(rf"\b(?:{alternation(rule.around)})\b", re.IGNORECASE) if rule.around else None,
+            re.compile(rf"\b(?:{alternation(rule.anywhere)})\b", re.IGNORECASE) if rule.anywhere else None,
         )
         for rule in lexicon.context
     )
@@ -96,13 +90,13 @@ def _compiled() -> _Compiled:
             re.IGNORECASE,
         ),
         any_noun=re.compile(rf"\b(?:{nouns}|person|member|strong)\b", re.IGNORECASE),
-        per_after=re.compile(rf"^\s*(?:{_words(lexicon.per_tenant['after'])})\b", re.IGNORECASE),
+        per_after=re.compile(rf"^\s*(?:{alternation(lexicon.per_tenant['after'])})\b", re.IGNORECASE),
         per_before=re.compile(
-            rf"\b(?:{_words(lexicon.per_tenant['before'])})\s*(?:about|around|roughly|~|up to|some)?\s*$", re.IGNORECASE
+            rf"\b(?:{alternation(lexicon.per_tenant['before'])})\s*(?:about|around|roughly|~|up to|some)?\s*$", re.IGNORECASE
         ),
-        not_actor=re.compile(rf"^\s*(?:\S+\s){{0,2}}?(?:{_words(lexicon.not_actors['nouns'])})\b", re.IGNORECASE),
-        name_before=re.compile(rf"\b(?:{_words(lexicon.names_before['words'])})[\s-]?$", re.IGNORECASE),
-        not_using=re.compile(rf"\b(?:{_words(lexicon.not_using['phrases'])})\b", re.IGNORECASE),
+        not_actor=re.compile(rf"^\s*(?:\S+\s){{0,2}}?(?:{alternation(lexicon.not_actors['nouns'])})\b", re.IGNORECASE),
+        name_before=re.compile(rf"\b(?:{alternation(lexicon.names_before['words'])})[\s-]?$", re.IGNORECASE),
+        not_using=re.compile(rf"\b(?:{alternation(lexicon.not_using['phrases'])})\b", re.IGNORECASE),
         context=context,
     )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from archwright.resources import load_catalog
+from archwright.tools._text import alternation
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,7 @@ class Named:
     end: int
 
 
-def _phrase(words: str) -> str:
-    return r"[\s.'’-]*".join(map(re.escape, words.split()))
+_NAME_GAP = r"[\s.'’-]*"  # "M-Pesa", "Checkout.com", "Africa's Talking"
 
 
 @cache
@@ -40,8 +40,8 @@ def _integrations() -> tuple[tuple[re.Pattern[str], dict[str, tuple[str, str]]],
     scanners = []
     for table, flags in ((loose, re.IGNORECASE), (exact, 0)):
         if table:
-            alternation = "|".join(_phrase(n) for n in sorted(table, key=len, reverse=True))
-            scanners.append((re.compile(rf"(?<![\w@/])(?:{alternation})(?![\w])", flags), table))
+            names = alternation(table, _NAME_GAP)
+            scanners.append((re.compile(rf"(?<![\w@/])(?:{names})(?![\w])", flags), table))
     return tuple(scanners)
 
 
@@ -64,8 +64,7 @@ def integrations(text: str) -> Iterator[Named]:
 @cache
 def _team_phrases() -> tuple[re.Pattern[str], dict[str, int]]:
     phrases = load_catalog().workload.team["phrases"]
-    alternation = "|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE), phrases
+    return re.compile(rf"\b(?:{alternation(phrases, _NAME_GAP)})\b", re.IGNORECASE), phrases
 
 
 def team_phrase(text: str) -> Named | None:

@@ -9,7 +9,7 @@ written out. "200k people in the first 10 minutes" is a burst.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,6 +17,7 @@ from archwright.resources import load_catalog
 from archwright.resources.models import DriverKind, FrequencyLexicon
 from archwright.tools._actors import ActorMention
 from archwright.tools._numbers import WINDOW, Sentences, quantities
+from archwright.tools._text import alternation
 
 SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86_400.0, "week": 604_800.0,
            "month": 2_629_800.0, "year": 31_557_600.0}
@@ -49,10 +50,6 @@ class BurstMention:
     end: int
 
 
-def _alternation(phrases: Iterable[str]) -> str:
-    return "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class _Compiled:
     rate: re.Pattern[str]
@@ -72,11 +69,11 @@ _PERIOD_WORD = (r"(?:(?:per|a|an|each|every|/|in\s+a|in\s+an)\s*(?P<unit>second|
 def _compiled() -> _Compiled:
     lexicon = load_catalog().workload
     kind_of = {noun: kind for kind, nouns in lexicon.drivers.items() for noun in nouns}
-    units = _alternation(lexicon.frequency.units)
+    units = alternation(lexicon.frequency.units)
     people = {*lexicon.actors.end_user, "people", "requests", "orders", "visitors", "fans", "logins", "sign ins"}
     return _Compiled(
         rate=re.compile(
-            rf"\s*(?:[A-Za-z][\w'-]*\s){{0,2}}?(?P<noun>{_alternation(kind_of)})\s*(?:(?:are|is|were)\s+)?"
+            rf"\s*(?:[A-Za-z][\w'-]*\s){{0,2}}?(?P<noun>{alternation(kind_of)})\s*(?:(?:are|is|were)\s+)?"
             rf"(?:\w+ed\s+)?{_PERIOD_WORD}",
             re.IGNORECASE,
         ),
@@ -89,7 +86,7 @@ def _compiled() -> _Compiled:
             rf"|\b(?P<hz>\d+(?:\.\d+)?)\s?hz\b",
             re.IGNORECASE,
         ),
-        vague=re.compile(rf"\b(?:{_alternation(lexicon.frequency.vague)})\b", re.IGNORECASE),
+        vague=re.compile(rf"\b(?:{alternation(lexicon.frequency.vague)})\b", re.IGNORECASE),
         frequency=lexicon.frequency,
         burst_window=re.compile(
             r"\b(?:in|within|inside|during)\s+(?:the\s+)?(?:first\s+|same\s+|under\s+|less\s+than\s+|just\s+)?"
@@ -97,7 +94,7 @@ def _compiled() -> _Compiled:
             r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)\b",
             re.IGNORECASE,
         ),
-        burst_noun=re.compile(rf"\s*(?:\S+\s){{0,3}}?(?:{_alternation(people)})\b", re.IGNORECASE),
+        burst_noun=re.compile(rf"\s*(?:\S+\s){{0,3}}?(?:{alternation(people)})\b", re.IGNORECASE),
     )
 
 

@@ -10,6 +10,9 @@ from functools import cache
 
 from archwright.resources import load_catalog
 from archwright.tools._numbers import Sentences
+from archwright.tools._text import alternation
+
+_PLACE_GAP = r"[\s.-]*"  # "U.K.", "São Paulo", "Baden-Württemberg"
 
 # Place words that are also everyday English words unless capitalised.
 _CASE_SENSITIVE = {"us": re.compile(r"\bU\.?S\.?(?:A\.?)?\b"), "u s": re.compile(r"\bU\.?S\.?(?:A\.?)?\b"),
@@ -32,18 +35,14 @@ class _Compiled:
     residency: re.Pattern[str]
 
 
-def _phrase(words: str) -> str:
-    return r"[\s.-]*".join(map(re.escape, words.split()))
-
-
 @cache
 def _compiled() -> _Compiled:
     lexicon = load_catalog().workload.places
     code_of = {word: code for code, words in lexicon.regions.items() for word in words if word not in _CASE_SENSITIVE}
-    alternation = "|".join(_phrase(w) for w in sorted(code_of, key=len, reverse=True))
-    cues = "|".join(_phrase(c) for c in sorted(lexicon.residency["cues"], key=len, reverse=True))
+    places = alternation(code_of, _PLACE_GAP)
+    cues = alternation(lexicon.residency["cues"], _PLACE_GAP)
     return _Compiled(
-        places=re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE),
+        places=re.compile(rf"\b(?:{places})\b", re.IGNORECASE),
         code_of=code_of,
         us=re.compile(r"\bU\.?S\.?(?:A\.?)?(?![\w])"),
         residency=re.compile(rf"(?:{cues})", re.IGNORECASE),

@@ -166,6 +166,13 @@ class Document:
         return False
 
 
+def alternation(phrases: Iterable[str], between: str = r"[\s-]+") -> str:
+    """A regex alternation of lexicon phrases, longest first, each word escaped and joined by
+    `between` (spaces or hyphens by default: "e bike" matches "e-bike")."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(between.join(map(re.escape, phrase.split())) for phrase in ordered)
+
+
 class Pattern:
     """A compiled alternation of knowledge-base patterns (see domains.toml for the syntax)."""
 
