@@ -129,6 +129,12 @@ class CloudSpec(_Strict):
     api_entry: dict[Style, str]
     primary_db: dict[Style, str]
     services: dict[str, str]
+    regions: dict[str, str] = Field(default_factory=dict)
+
+    def region_for(self, place: str, broader: str | None = None) -> str:
+        """This cloud's region for a workload region code (a country, else its broader region, else
+        the default, which is also the region the prices were read for)."""
+        return self.regions.get(place) or (self.regions.get(broader) if broader else None) or self.region
 
     def service_for(self, role: str, style: Style) -> str:
         """The service that plays `role` on this cloud in a design of `style`."""

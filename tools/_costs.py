@@ -235,7 +235,18 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
         high=round(sum(i.high for i in line_items), 2),
         line_items=line_items,
         not_included=_not_included(analysis),
+        priced_region=catalog.clouds[design.cloud].region,
+        region_warning=_region_warning(design, catalog),
     )
+
+
+def _region_warning(design: Architecture, catalog: Catalog) -> str | None:
+    """Prices are list prices of one region; another region is usually within ~20% of them."""
+    priced = catalog.clouds[design.cloud].region
+    if not design.region or design.region == priced:
+        return None
+    return (f"Runs in {design.region}, but the unit prices are {priced} list prices: most services cost 0-20% more "
+            f"outside the US; check the {design.region} prices before committing to a budget.")
 
 
 def _addons(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[LineItem]:

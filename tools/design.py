@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from archwright.resources import Catalog, Style, load_catalog
 from archwright.resources.models import CloudSpec, ModuleBlueprint, StyleSpec
 from archwright.tools.mermaid import render_flowchart
+from archwright.tools._places import broader
 from archwright.tools.models import Analysis, Architecture, Cloud, Component, Connection
 
 _MODULE_SUFFIX = {"function": "function", "service": "service", "module": "module"}
@@ -104,11 +105,14 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
     compute = cloud_spec.service_for("compute", style)
     components = list(graph.components.values())
     connections = list(graph.connections.values())
+    place = analysis.workload.location.region
+    region = cloud_spec.region_for(place, broader(place))
     return Architecture(
         style=style,
         cloud=cloud,
+        region=region,
         title=f"{style_spec.name} on {cloud_spec.name}",
-        summary=_summary(style_spec, cloud_spec, analysis, len(modules)),
+        summary=_summary(style_spec, cloud_spec, region, analysis, len(modules)),
         components=components,
         connections=connections,
         mermaid=render_flowchart(components, connections, application_title=_application_title(style, compute)),
@@ -154,15 +158,16 @@ def _application_title(style: Style, compute: str) -> str:
     return f"Modular monolith on {compute}"
 
 
-def _summary(style: StyleSpec, cloud: CloudSpec, analysis: Analysis, module_count: int) -> str:
+def _summary(style: StyleSpec, cloud: CloudSpec, region: str, analysis: Analysis, module_count: int) -> str:
+    plural = "" if module_count == 1 else "s"
     packaging = {
-        "function": f"{module_count} functions on {cloud.compute['serverless']}",
-        "service": f"{module_count} services on {cloud.compute['microservices']}",
-        "module": f"one deployable with {module_count} modules on {cloud.compute['monolith']}",
+        "function": f"{module_count} function{plural} on {cloud.compute['serverless']}",
+        "service": f"{module_count} service{plural} on {cloud.compute['microservices']}",
+        "module": f"one deployable with {module_count} module{plural} on {cloud.compute['monolith']}",
     }[style.module_kind]
     database = cloud.primary_db[style.id]
     return (
-        f"{style.name} on {cloud.name} ({cloud.region}): {packaging}, data in {database}, "
+        f"{style.name} on {cloud.name} ({region}): {packaging}, data in {database}, "
         f"sized for the {analysis.scale.tier} tier (~{analysis.scale.daily_active_users:,} daily users, "
         f"~{analysis.scale.peak_rps:,.0f} requests/s at peak)."
     )

@@ -117,6 +117,7 @@ class Architecture(_Model):
 
     style: Style
     cloud: Cloud
+    region: str = Field(default="", description="The cloud region it runs in, chosen from the workload's residency or users' place.")
     title: str
     summary: str
     components: list[Component]
@@ -149,6 +150,8 @@ class MonthlyCost(_Model):
     currency: Literal["USD"] = "USD"
     line_items: list[LineItem]
     not_included: list[str]
+    priced_region: str = Field(default="", description="The region the unit prices were read for.")
+    region_warning: str | None = Field(default=None, description="Set when the design runs in another region than the prices'.")
 
 
 class Score(_Model):

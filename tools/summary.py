@@ -71,6 +71,8 @@ def risks(analysis: Analysis, comparison: Comparison) -> list[str]:
             f"{len(unverified)} of {len(best.monthly_cost.line_items)} cost lines use unverified unit prices "
             "(marked in the report); check them against the providers' pricing pages before budgeting."
         )
+    if best.monthly_cost.region_warning:
+        found.append(best.monthly_cost.region_warning)
     if features & {"real_time_tracking", "chat_messaging"}:
         found.append("Live updates hold many open connections; load-test the realtime gateway at the peak estimate.")
     if "payments" in features:

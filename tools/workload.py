@@ -291,7 +291,9 @@ def targets(reading: Reading) -> Targets:
 def location(places: list[Place], residency: Place | None) -> Location:
     """The region a deployment should use: the residency, else where most named places are."""
     if residency is not None:
-        return Location(places=places, residency=residency, region=residency.code, region_provenance=residency.provenance)
+        # "Clinics in Germany; data must stay in the EU": the German region keeps it in the EU and near them.
+        inside = next((p.code for p in places if broader(p.code) == residency.code), residency.code)
+        return Location(places=places, residency=residency, region=inside, region_provenance=residency.provenance)
     if places:
         counts = Counter(broader(p.code) or p.code for p in places)
         return Location(places=places, residency=None, region=counts.most_common(1)[0][0], region_provenance="derived")

@@ -103,3 +103,19 @@ def test_service_names_come_from_the_cloud_files() -> None:
     design = design_architecture(analyze_requirements(RIDE), "microservices", "azure")
     compute = next(c for c in design.components if c.layer == "application")
     assert compute.service == catalog.clouds["azure"].compute["microservices"] == "Azure Kubernetes Service"
+
+
+def test_the_region_follows_residency_and_users_and_the_price_region_is_flagged() -> None:
+    from archwright.tools.compare import compare_architectures
+
+    eu = analyze_requirements("Telehealth app for clinics in Germany; patient data must stay in the EU.")
+    assert [design_architecture(eu, "monolith", c).region for c in ("aws", "gcp", "azure")] == [
+        "eu-central-1", "europe-west3", "germanywestcentral"]
+    design = design_architecture(eu, "monolith", "aws")
+    assert "(eu-central-1)" in design.summary
+    cost = compare_architectures(eu, {"monolith": design}, "aws").options[0].monthly_cost
+    assert cost.priced_region == "us-east-1" and "eu-central-1" in (cost.region_warning or "")
+    unstated = analyze_requirements("A todo app for teams.")
+    assert design_architecture(unstated, "monolith", "aws").region == "us-east-1"
+    assert compare_architectures(unstated, {"monolith": design_architecture(unstated, "monolith", "aws")},
+                                 "aws").options[0].monthly_cost.region_warning is None

@@ -94,7 +94,7 @@ def test_targets_retention_residency_budget_and_platforms() -> None:
     assert workload.targets.availability_percent.value == 99.95  # type: ignore[union-attr]
     assert workload.data.retention_days.value == 3650  # type: ignore[union-attr]
     assert workload.location.residency is not None and workload.location.residency.code == "eu"
-    assert workload.location.region == "eu"
+    assert workload.location.region == "de"  # in the EU, and where the clinics are
     assert workload.budget_usd_per_month is not None and workload.budget_usd_per_month.value == pytest.approx(3_240)
     assert [i.name for i in workload.integrations] == ["microsoft 365", "stripe", "segment"]
 
