@@ -92,10 +92,9 @@ def read(text: str, catalog: Catalog) -> Reading:
     devices = [m for m in mentions if m.role == "device" and not m.per_tenant]
     drivers = _drivers(text, [*rate_drivers(text), *device_drivers(text, devices)])
     stated_budget = _targets.budget(text)
-    places = [Place(code=p.code, evidence=evidence(text, p.start, p.end)) for p in place_mentions(text)]
-    residency = next(
-        (Place(code=p.code, evidence=evidence(text, p.start, p.end)) for p in place_mentions(text) if p.residency), None
-    )
+    named = list(place_mentions(text))
+    places = [Place(code=p.code, evidence=evidence(text, p.start, p.end)) for p in named]
+    residency = next((place for place, mention in zip(places, named, strict=True) if mention.residency), None)
     return Reading(
         actors=actors,
         users=users,
