@@ -46,6 +46,7 @@ class Catalog:
     roles: dict[str, RoleSpec]
     baseline_roles: tuple[str, ...]
     feature_blueprints: dict[str, ModuleBlueprint]
+    capability_blueprints: dict[str, ModuleBlueprint]
     compliance_blueprints: dict[str, ModuleBlueprint]
     styles: dict[str, StyleSpec]
     clouds: dict[str, CloudSpec]
@@ -86,6 +87,7 @@ def load_catalog() -> Catalog:
         roles=_keyed(blueprints["roles"], RoleSpec),
         baseline_roles=tuple(blueprints["baseline"]["roles"]),
         feature_blueprints=_keyed(blueprints["features"], ModuleBlueprint),
+        capability_blueprints=_keyed(blueprints.get("capabilities", {}), ModuleBlueprint),
         compliance_blueprints=_keyed(blueprints["compliance"], ModuleBlueprint),
         styles=_keyed(_read("styles.toml")["styles"], StyleSpec),
         clouds={
@@ -117,8 +119,19 @@ def _check_references(catalog: Catalog) -> None:
         for domain in regime.when_domain:
             if domain not in catalog.domains:
                 problems.append(f"compliance.toml: {regime.id} names unknown domain {domain!r}")
+    for domain in catalog.domains.values():
+        for capability in domain.core:
+            if capability not in catalog.capability_blueprints:
+                problems.append(f"domains.toml: {domain.id} names unknown capability {capability!r}")
+        for feature in domain.implies:
+            if feature not in catalog.features:
+                problems.append(f"domains.toml: {domain.id} implies unknown feature {feature!r}")
+    for capability in catalog.capability_blueprints:
+        if capability in catalog.features or capability in catalog.compliance:
+            problems.append(f"blueprints.toml: capability {capability!r} shares an id with a feature or regime")
     used_roles = set(catalog.baseline_roles)
-    for blueprint in (*catalog.feature_blueprints.values(), *catalog.compliance_blueprints.values()):
+    for blueprint in (*catalog.feature_blueprints.values(), *catalog.compliance_blueprints.values(),
+                      *catalog.capability_blueprints.values()):
         used_roles.update(role for role, _ in blueprint.uses)
         used_roles.update(blueprint.roles)
         used_roles.update(role for link in blueprint.links for role in link[:2])

@@ -36,6 +36,7 @@ class DomainSpec(_Strict):
     storage_mb_per_user: float = Field(ge=0)
     write_share: float = Field(ge=0, le=1)
     implies: tuple[str, ...] = Field(default=(), description="Features an app of this kind has when it is the primary domain.")
+    core: tuple[str, ...] = Field(default=(), description="Capabilities (blueprints.toml) every app of this kind has.")
 
 
 class FeatureSpec(_Strict):
@@ -86,6 +87,8 @@ class ModuleBlueprint(_Strict):
     links: tuple[tuple[str, str, str], ...] = ()
     events: bool = False
     consumes_events: bool = False
+    effort_weeks: float = Field(default=3.0, gt=0, description="Person-weeks to build a domain capability to MVP "
+                                "quality (features and regimes keep theirs in features.toml and compliance.toml).")
 
 
 class StyleTrait(_Strict):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from archwright.resources import Catalog, Style, load_catalog
 from archwright.resources.models import StyleSpec
 from archwright.tools._costs import monthly_cost
-from archwright.tools.design import design_architecture
+from archwright.tools.design import core_capabilities, design_architecture
 from archwright.tools.models import (
     Analysis,
     Architecture,
@@ -85,6 +85,7 @@ def compare_architectures(
 def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog: Catalog) -> tuple[int, int, str]:
     """Team size and weeks to MVP from the modules the design has to build."""
     feature_weeks = sum(catalog.features[f.id].effort_weeks for f in analysis.features)
+    feature_weeks += sum(catalog.capability_blueprints[c].effort_weeks for c in core_capabilities(analysis, catalog))
     compliance_weeks = sum(catalog.compliance[c.id].effort_weeks for c in analysis.compliance)
     person_weeks = style.platform_weeks + feature_weeks * style.effort_factor + compliance_weeks
     modules = sum(1 for c in design.components if c.layer == "application")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from archwright.resources import Catalog, Style, load_catalog
 from archwright.resources.models import CloudSpec, ModuleBlueprint, StyleSpec
-from archwright.tools.mermaid import render_flowchart
 from archwright.tools._places import broader
+from archwright.tools.mermaid import render_flowchart
 from archwright.tools.models import Analysis, Architecture, Cloud, Component, Connection
 
 _MODULE_SUFFIX = {"function": "function", "service": "service", "module": "module"}
@@ -85,9 +85,12 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
     producers: list[str] = []
     consumers: list[str] = []
     modules: list[str] = []
-    for finding in analysis.features:
-        blueprint = catalog.feature_blueprints[finding.id]
-        module_id = graph.module(finding.id, blueprint)
+    # The domain's core first (a ride-sharing app has trips and dispatch whatever words were used),
+    # then what the requirement asked for.
+    blueprints = [(c, catalog.capability_blueprints[c]) for c in core_capabilities(analysis, catalog)]
+    blueprints += [(f.id, catalog.feature_blueprints[f.id]) for f in analysis.features]
+    for serves, blueprint in blueprints:
+        module_id = graph.module(serves, blueprint)
         modules.append(module_id)
         if blueprint.events:
             producers.append(module_id)
@@ -117,6 +120,13 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
         connections=connections,
         mermaid=render_flowchart(components, connections, application_title=_application_title(style, compute)),
     )
+
+
+def core_capabilities(analysis: Analysis, catalog: Catalog) -> list[str]:
+    """The primary domain's core capabilities, unless the analysis is too vague to name a domain."""
+    if not analysis.domains[0].evidence and not analysis.domains[0].confidence >= 1.0:
+        return []
+    return list(catalog.domains[analysis.primary_domain].core)
 
 
 def _core_blueprint(analysis: Analysis, catalog: Catalog) -> ModuleBlueprint:
