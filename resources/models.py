@@ -63,6 +63,7 @@ class ComplianceSpec(_Strict):
     when_domain: tuple[str, ...] = ()
     and_patterns: tuple[str, ...] = ()
     effort_weeks: float = Field(gt=0)
+    calendar_weeks: float = Field(default=0, ge=0, description="Least weeks to a compliant launch, whatever the team.")
     ask: str
 
 

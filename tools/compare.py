@@ -29,6 +29,8 @@ from archwright.tools.models import (
 EFFICIENCY = 0.7
 LARGE_TEAM = 15
 HARDENING_WEEKS = 2
+COORDINATION_COST = 0.03
+MIN_WEEKS = 4
 _LONG_LIVED = {"real_time_tracking", "chat_messaging", "video_streaming"}
 _DIMENSION_NAMES: dict[Dimension, str] = {
     "scalability": "scalability",
@@ -99,12 +101,26 @@ def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog:
             f"team = {style.base_team} base + {modules} modules / {style.modules_per_engineer} per engineer"
             + (" + scale" if analysis.scale.tier in ("large", "massive") else "")
         )
-    weeks = max(4, math.ceil(person_weeks / (team * EFFICIENCY)) + HARDENING_WEEKS)
+    # More people are not proportionally faster: each extra engineer costs everyone a little in
+    # coordination, and no module is built faster than two people can build it.
+    capacity = team * EFFICIENCY * max(0.6, 1 - COORDINATION_COST * (team - 1))
+    longest = max((catalog.features[f.id].effort_weeks for f in analysis.features), default=0.0)
+    build_weeks = max(person_weeks / capacity, longest * style.effort_factor / 2)
+    calendar = max(((catalog.compliance[c.id].calendar_weeks, catalog.compliance[c.id].name) for c in analysis.compliance),
+                   default=(0.0, ""))
+    # However large the team, the modules have to be integrated and tested together.
+    integration_floor = MIN_WEEKS + math.ceil(modules / 2)
+    weeks = max(integration_floor, math.ceil(build_weeks) + HARDENING_WEEKS, math.ceil(calendar[0]))
     reason = (
         f"{person_weeks:.0f} person-weeks ({style.platform_weeks:g} platform + {feature_weeks:g} feature x "
         f"{style.effort_factor:g} for {style.name.lower()} + {compliance_weeks:g} compliance) / "
-        f"({team} engineers x {EFFICIENCY} focus) + {HARDENING_WEEKS} weeks hardening; {staffing}"
+        f"({team} engineers x {EFFICIENCY} focus, less {COORDINATION_COST:.0%} coordination per extra engineer) "
+        f"+ {HARDENING_WEEKS} weeks hardening; {staffing}"
     )
+    if weeks == integration_floor and integration_floor > math.ceil(build_weeks) + HARDENING_WEEKS:
+        reason += f"; {modules} modules take at least {integration_floor} weeks to integrate, whatever the team"
+    if calendar[0] and weeks == math.ceil(calendar[0]):
+        reason += f"; {calendar[1]} sets the floor: about {calendar[0]:g} weeks to a compliant launch whatever the team"
     return team, weeks, reason
 
 

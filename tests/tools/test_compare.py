@@ -7,6 +7,7 @@ import pytest
 from archwright.resources import load_catalog
 from archwright.tools.analyze import analyze_requirements
 from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
 
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 
@@ -110,3 +111,29 @@ def test_more_volume_costs_more() -> None:
 
 def test_payments_note_processing_fees_as_not_included(ride) -> None:
     assert any("Payment processing fees" in note for note in ride.options[0].monthly_cost.not_included)
+
+
+def _weeks(text: str, team: int | None = None) -> dict[str, tuple[int, int, str]]:
+    from archwright.tools.workload_models import WorkloadInput
+
+    analysis = analyze_requirements(text, WorkloadInput(team=team) if team else None)
+    designs = {s: design_architecture(analysis, s, "aws") for s in ("serverless", "microservices", "monolith")}
+    comparison = compare_architectures(analysis, designs, "aws")
+    return {o.style: (o.team_size, o.time_to_mvp_weeks, o.effort_reason) for o in comparison.options}
+
+
+def test_an_audit_sets_a_floor_no_team_size_removes() -> None:
+    issuer = "Card issuing platform with PCI DSS level 1: cardholders, a ledger, KYC and fraud scoring."
+    for team in (3, 60):
+        for _, weeks, reason in _weeks(issuer, team).values():
+            assert weeks >= 16
+            assert "PCI DSS sets the floor" in reason
+
+
+def test_twenty_times_the_engineers_is_not_twenty_times_faster() -> None:
+    ride = "A ride-sharing app for 100k daily users with real-time tracking, payments, chat and ratings."
+    small, large = _weeks(ride, 3)["monolith"], _weeks(ride, 60)["monolith"]
+    assert small[0] == 3 and large[0] == 60  # a stated team is the team
+    assert large[1] < small[1]
+    assert large[1] * 20 > small[1] * 3  # far from proportional: coordination and integration
+    assert "to integrate, whatever the team" in large[2]
