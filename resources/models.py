@@ -88,6 +88,7 @@ class ModuleBlueprint(_Strict):
     links: tuple[tuple[str, str, str], ...] = ()
     events: bool = False
     consumes_events: bool = False
+    covered_by: tuple[str, ...] = Field(default=(), description="Features whose module already does this capability's job.")
     effort_weeks: float = Field(default=3.0, gt=0, description="Person-weeks to build a domain capability to MVP "
                                 "quality (features and regimes keep theirs in features.toml and compliance.toml).")
 

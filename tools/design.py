@@ -123,10 +123,13 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
 
 
 def core_capabilities(analysis: Analysis, catalog: Catalog) -> list[str]:
-    """The primary domain's core capabilities, unless the analysis is too vague to name a domain."""
+    """The primary domain's core capabilities, unless the analysis is too vague to name a domain or
+    a requested feature's module already does the job."""
     if not analysis.domains[0].evidence and not analysis.domains[0].confidence >= 1.0:
         return []
-    return list(catalog.domains[analysis.primary_domain].core)
+    features = {f.id for f in analysis.features}
+    return [c for c in catalog.domains[analysis.primary_domain].core
+            if not features & set(catalog.capability_blueprints[c].covered_by)]
 
 
 def _core_blueprint(analysis: Analysis, catalog: Catalog) -> ModuleBlueprint:

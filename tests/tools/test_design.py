@@ -79,7 +79,31 @@ def test_every_connection_joins_existing_components() -> None:
 
 def test_a_requirement_without_features_still_gets_an_application_module() -> None:
     design = design_architecture(analyze_requirements("A simple CRUD app for our office plants."), "monolith", "aws")
-    assert [c.id for c in design.components if c.layer == "application"] == ["core_module"]
+    assert [c.id for c in design.components if c.layer == "application"] == ["records_crud_module"]
+    vague = design_architecture(analyze_requirements("I have an idea for an app."), "monolith", "aws")
+    assert [c.id for c in vague.components if c.layer == "application"] == ["core_module"]
+
+
+@pytest.mark.parametrize(
+    ("text", "must_have"),
+    [
+        ("A ride-sharing app for 100k daily users with real-time tracking and payments",
+         {"trips_module", "dispatch_module", "dynamic_pricing_module", "driver_onboarding_module"}),
+        ("Online store for our ceramics", {"catalogue_module", "cart_module", "checkout_module"}),
+        ("Video on demand service for documentaries", {"content_catalogue_module", "packaging_module"}),
+        ("A transit app for the city's buses", {"timetables_gtfs_module", "journey_planner_module"}),
+    ],
+)
+def test_a_design_has_its_domains_core_whatever_words_were_used(text: str, must_have: set[str]) -> None:
+    design = design_architecture(analyze_requirements(text), "monolith", "aws")
+    assert must_have <= {c.id for c in design.components}
+
+
+def test_a_requested_feature_that_does_a_capabilitys_job_replaces_it() -> None:
+    design = design_architecture(analyze_requirements(
+        "Factory monitoring: 2,000 sensors stream telemetry every 10 seconds; alerts and a dashboard."), "monolith", "aws")
+    ids = {c.id for c in design.components}
+    assert "iot_telemetry_module" in ids and "telemetry_ingest_module" not in ids
 
 
 def test_mermaid_ids_are_safe_and_labels_escaped() -> None:
