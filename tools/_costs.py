@@ -234,7 +234,7 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
         expected=round(sum(i.expected for i in line_items), 2),
         high=round(sum(i.high for i in line_items), 2),
         line_items=line_items,
-        not_included=_not_included(analysis),
+        not_included=_not_included(analysis) + _unpriced(design, line_items),
         priced_region=catalog.clouds[design.cloud].region,
         region_warning=_region_warning(design, catalog),
     )
@@ -272,6 +272,16 @@ def _addons(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[
             low=cost, expected=cost, high=cost,
         ))
     return items
+
+
+def _unpriced(design: Architecture, line_items: list[LineItem]) -> list[str]:
+    """Components in the design with no line of their own, named rather than silently free."""
+    priced = {item.component for item in line_items}
+    missing = [
+        f"{c.name} ({c.service})" for c in design.components
+        if c.id not in priced and c.layer != "clients" and c.kind not in ("module", "function", "service")
+    ]
+    return [f"Not priced yet (no unit price in the knowledge base): {', '.join(missing)}."] if missing else []
 
 
 def _not_included(analysis: Analysis) -> list[str]:

@@ -69,6 +69,9 @@ class _Graph:
         return module_id
 
     def connect(self, source: str, target: str, label: str) -> None:
+        """An arrow between two components the design has (a right-sized design may lack the edge)."""
+        if source not in self.components or target not in self.components:
+            return
         if source != target and (source, target) not in self.connections:
             self.connections[(source, target)] = Connection(source=source, target=target, label=label)
 
@@ -77,7 +80,7 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
     """Build the component graph for `analysis` in `style` on `cloud`, with its Mermaid diagram."""
     catalog = load_catalog()
     graph = _Graph(catalog, catalog.clouds[cloud], catalog.styles[style])
-    for role_id in catalog.baseline_roles:
+    for role_id in baseline_roles(analysis, catalog):
         graph.role(role_id)
     regimes = [finding.id for finding in analysis.compliance]
     if regimes or analysis.scale.tier in _LARGE_TIERS:
@@ -122,6 +125,34 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
     )
 
 
+_END_USER_FACING = frozenset({
+    "user_auth", "chat_messaging", "search", "sso", "booking_scheduling", "social_feed", "media_upload", "payments",
+    "subscriptions_billing", "real_time_tracking", "video_streaming", "reviews_ratings", "recommendations",
+})
+_OPERATOR_FACING = frozenset({"admin_dashboard", "analytics_reporting"})
+
+
+def baseline_roles(analysis: Analysis, catalog: Catalog) -> list[str]:
+    """What every system needs, right-sized: a headless integration hub has no public apps, CDN or
+    sign-in service (its operators get a console at most), a staff-only tool needs no CDN."""
+    features = {f.id for f in analysis.features}
+    people = [a for a in analysis.workload.actors if a.uses_system and a.role in ("end_user", "staff")]
+    headless = analysis.primary_domain == "integration" and not features & _END_USER_FACING and not any(
+        a.role == "end_user" for a in people)
+    staff_only = analysis.primary_domain == "internal_tools" or (
+        bool(people) and all(a.role == "staff" for a in people))
+    dropped: set[str] = set()
+    if headless:
+        dropped |= {"cdn", "identity"}
+        if not features & _OPERATOR_FACING:
+            dropped.add("clients")
+        if "public_api_webhooks" not in features:
+            dropped.add("api_entry")
+    elif staff_only:
+        dropped.add("cdn")
+    return [role for role in catalog.baseline_roles if role not in dropped]
+
+
 def core_capabilities(analysis: Analysis, catalog: Catalog) -> list[str]:
     """The primary domain's core capabilities, unless the analysis is too vague to name a domain or
     a requested feature's module already does the job."""
@@ -141,6 +172,8 @@ def _core_blueprint(analysis: Analysis, catalog: Catalog) -> ModuleBlueprint:
 def _wire(graph: _Graph, modules: list[str], producers: list[str], consumers: list[str]) -> None:
     """The arrows every design shares: clients to the edge, the edge to modules, modules to data."""
     entry = "waf" if "waf" in graph.components else "api_entry"
+    if "api_entry" not in graph.components:  # a headless hub: its modules are started by schedules and events
+        entry = "api_entry"
     graph.connect("clients", "cdn", "static assets")
     graph.connect("clients", entry, "HTTPS API")
     if entry == "waf":
