@@ -123,9 +123,15 @@ def check_analysis(analysis: Analysis) -> Analysis:
             known = {"domain": catalog.domains, "feature": catalog.features, "compliance": catalog.compliance}[kind]
             raise RequirementError(f"The analysis names unknown {kind} id(s) {', '.join(map(repr, ids[:5]))}; "
                                    f"known: {', '.join(sorted(known))}.")
+    if not analysis.domains or analysis.domains[0].id != analysis.primary_domain:
+        raise RequirementError("The analysis must list its domains with the primary domain first; pass the "
+                               "structured result of analyze_requirements unchanged.")
     scale = analysis.scale
+    workload = analysis.workload
     numbers = [scale.daily_active_users, scale.peak_rps, scale.monthly_requests, scale.registered_users,
-               analysis.requests_per_second or 0, analysis.users.count if analysis.users else 0]
+               analysis.requests_per_second or 0, analysis.users.count if analysis.users else 0,
+               *(a.count or 0 for a in workload.actors), *(d.per_second for d in workload.drivers),
+               *(b.per_second for b in workload.bursts), workload.data.growth_gb_per_month.value]
     if any(not math.isfinite(n) or n > MAX_COUNT for n in numbers):
         raise RequirementError(f"The analysis has a count or rate above {MAX_COUNT:,}, or not a number; pass the "
                                "structured result of analyze_requirements unchanged.")

@@ -39,3 +39,16 @@ def test_non_text_is_refused() -> None:
 
 def test_english_with_foreign_place_names_is_accepted() -> None:
     assert check_requirement("A ride-hailing app for São Paulo and Ciudad de México with live tracking.")
+
+
+def test_a_passed_back_analysis_needs_its_primary_domain_first() -> None:
+    from archwright.tools.analyze import analyze_requirements
+    from archwright.tools.validation import check_analysis
+
+    analysis = analyze_requirements("A ride-sharing app for 100k daily users with real-time tracking and payments")
+    with pytest.raises(RequirementError, match="primary domain first"):
+        check_analysis(analysis.model_copy(update={"domains": []}))
+    with pytest.raises(RequirementError, match="above"):
+        broken = analysis.model_copy(deep=True)
+        broken.workload.actors[0].count = 10**15
+        check_analysis(broken)
