@@ -29,6 +29,7 @@ MIN_NODE_VCPUS = 6
 RPS_PER_TASK = 150
 RPS_PER_DB_VCPU = 500
 DB_MB_PER_USER_CAP = 5
+LLM_INPUT_SHARE = 0.75  # a prompt with retrieved context is most of a question's tokens
 SCENARIOS = {"low": 0.5, "expected": 1.0, "high": 2.0}
 TIER_ADDON_MULTIPLIER = {"starter": 1, "small": 1, "medium": 2, "large": 5, "massive": 15}
 CACHE_NODES = {"starter": 1, "small": 1, "medium": 2, "large": 4, "massive": 8}
@@ -45,6 +46,8 @@ class Volumes:
     write_share: float
     response_kb: float
     storage_mb_per_user: float
+    device_messages: float = 0.0
+    llm_tokens: float = 0.0
 
     @property
     def egress_gb(self) -> float:
@@ -69,7 +72,14 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0) -> 
         write_share=domain.write_share,
         response_kb=domain.response_kb,
         storage_mb_per_user=domain.storage_mb_per_user,
+        device_messages=_per_month(analysis, ("events",)) * multiplier,
+        llm_tokens=_per_month(analysis, ("llm_tokens",)) * multiplier,
     )
+
+
+def _per_month(analysis: Analysis, kinds: tuple[str, ...]) -> float:
+    """A month of the workload's drivers of these kinds (stated, derived, assumed or given)."""
+    return sum(d.per_day for d in analysis.workload.drivers if d.kind in kinds) * DAYS_PER_MONTH
 
 
 Quantity = Callable[[Volumes], float]
@@ -189,6 +199,17 @@ _ROLE_ITEMS: tuple[_Item, ...] = (
     _Item("Object storage", "object_storage", "object_storage", lambda v: v.object_gb,
           "registered users x MB stored per user / 1,000",
           lambda v: {"registered_users": v.registered_users, "mb_per_user": v.storage_mb_per_user}),
+    _Item("Device messages", "iot_hub", "iot_messages", lambda v: v.device_messages,
+          "device events a month (the workload's fleet x reporting interval)",
+          lambda v: {"device_messages": v.device_messages}),
+    _Item("Language model input tokens", "llm_api", "llm_input_tokens",
+          lambda v: v.llm_tokens * LLM_INPUT_SHARE,
+          f"tokens a month x {LLM_INPUT_SHARE} prompt share (questions x tokens per question)",
+          lambda v: {"llm_tokens": v.llm_tokens}),
+    _Item("Language model output tokens", "llm_api", "llm_output_tokens",
+          lambda v: v.llm_tokens * (1 - LLM_INPUT_SHARE),
+          f"tokens a month x {1 - LLM_INPUT_SHARE:g} answer share",
+          lambda v: {"llm_tokens": v.llm_tokens}),
     _Item("Realtime connections", "realtime_gateway", "websocket_minutes",
           lambda v: v.daily_users * SESSION_MINUTES_PER_DAY * DAYS_PER_MONTH,
           f"daily users x {SESSION_MINUTES_PER_DAY} connected minutes x 30.4 days",

@@ -137,3 +137,17 @@ def test_twenty_times_the_engineers_is_not_twenty_times_faster() -> None:
     assert large[1] < small[1]
     assert large[1] * 20 > small[1] * 3  # far from proportional: coordination and integration
     assert "to integrate, whatever the team" in large[2]
+
+
+def test_device_messages_and_model_tokens_are_priced_from_the_workload() -> None:
+    fleet = analyze_requirements("Smart farming: 80,000 soil sensors send readings every 10 minutes; farmers see charts.")
+    line = next(i for i in compare_architectures(fleet, cloud="aws").options[0].monthly_cost.line_items
+                if i.component == "iot_hub")
+    messages = 80_000 / 600 * 86_400 * 30.4
+    assert line.inputs["device_messages"] == pytest.approx(messages, rel=1e-3)
+    assert line.expected == pytest.approx((messages - 500_000) * 1e-6, rel=1e-3) and line.verified
+    assistant = analyze_requirements("An AI assistant that answers 2,000 questions a day from our handbook PDFs.")
+    tokens = [i for i in compare_architectures(assistant, cloud="gcp").options[0].monthly_cost.line_items
+              if i.component == "llm_api"]
+    assert [i.name for i in tokens] == ["Language model input tokens", "Language model output tokens"]
+    assert tokens[0].inputs["llm_tokens"] == pytest.approx(2_000 * 2_000 * 30.4, rel=1e-3)
