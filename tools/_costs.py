@@ -256,9 +256,23 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
         high=round(sum(i.high for i in line_items), 2),
         line_items=line_items,
         not_included=_not_included(analysis) + _unpriced(design, line_items),
+        dominant_driver=_dominant(line_items),
         priced_region=catalog.clouds[design.cloud].region,
         region_warning=_region_warning(design, catalog),
     )
+
+
+def _dominant(line_items: list[LineItem]) -> str:
+    """The line that moves the bill most, and how much the total moves when its volume doubles."""
+    total = sum(i.expected for i in line_items)
+    if not line_items or total <= 0:
+        return ""
+    top = max(line_items, key=lambda i: i.expected)
+    share = top.expected / total
+    doubled = top.expected * 2 if top.inputs else top.expected  # fixed-size lines do not scale
+    return (f"{top.name} is {share:.0%} of the expected bill (${top.expected:,.0f} of ${total:,.0f}); "
+            f"twice its volume adds about ${doubled - top.expected:,.0f} a month "
+            f"({(doubled - top.expected) / total:+.0%}).")
 
 
 def _region_warning(design: Architecture, catalog: Catalog) -> str | None:

@@ -150,6 +150,7 @@ class MonthlyCost(_Model):
     currency: Literal["USD"] = "USD"
     line_items: list[LineItem]
     not_included: list[str]
+    dominant_driver: str = Field(default="", description="The largest line, its share, and what doubling its volume does to the total.")
     priced_region: str = Field(default="", description="The region the unit prices were read for.")
     region_warning: str | None = Field(default=None, description="Set when the design runs in another region than the prices'.")
 

@@ -26,6 +26,9 @@ def cost_table(comparison: Comparison) -> str:
             f"| {option.name}{pick} | {money(cost.low)} | {money(cost.expected)} | {money(cost.high)} | "
             f"{option.team_size} | {option.time_to_mvp_weeks} | {option.weighted_score:.1f} |"
         )
+    recommended = next(o for o in comparison.options if o.style == comparison.recommendation.style)
+    if recommended.monthly_cost.dominant_driver:
+        rows.append(f"\nWhat moves the recommended bill most: {recommended.monthly_cost.dominant_driver}")
     return "\n".join(rows)
 
 

@@ -151,3 +151,15 @@ def test_device_messages_and_model_tokens_are_priced_from_the_workload() -> None
               if i.component == "llm_api"]
     assert [i.name for i in tokens] == ["Language model input tokens", "Language model output tokens"]
     assert tokens[0].inputs["llm_tokens"] == pytest.approx(2_000 * 2_000 * 30.4, rel=1e-3)
+
+
+def test_the_bill_names_its_dominant_driver_and_what_doubling_it_does() -> None:
+    fleet = analyze_requirements("Smart farming: 80,000 soil sensors send readings every 10 minutes; farmers see charts.")
+    comparison = compare_architectures(fleet, cloud="aws")
+    monolith = next(o for o in comparison.options if o.style == "monolith").monthly_cost
+    top = max(monolith.line_items, key=lambda i: i.expected)
+    assert monolith.dominant_driver.startswith(f"{top.name} is ")
+    assert f"adds about ${top.expected:,.0f} a month" in monolith.dominant_driver
+    from archwright.tools.summary import cost_table
+
+    assert "What moves the recommended bill most:" in cost_table(comparison)
