@@ -89,6 +89,8 @@ class ModuleBlueprint(_Strict):
     events: bool = False
     consumes_events: bool = False
     covered_by: tuple[str, ...] = Field(default=(), description="Features whose module already does this capability's job.")
+    isolated: bool = Field(default=False, description="Deployed apart from the application in every style (a "
+                           "cardholder-data zone), so everything else stays out of the regime's scope.")
     effort_weeks: float = Field(default=3.0, gt=0, description="Person-weeks to build a domain capability to MVP "
                                 "quality (features and regimes keep theirs in features.toml and compliance.toml).")
 

@@ -18,6 +18,8 @@ from archwright.tools._scale import DAYS_PER_MONTH
 from archwright.tools.models import Analysis, Architecture, LineItem, MonthlyCost
 
 HOURS_PER_MONTH = 730
+ZONE_TASKS = 2  # two for availability
+ZONE_VCPU = 0.5
 FUNCTION_SECONDS = 0.2
 FUNCTION_GB = 0.5
 SESSION_MINUTES_PER_DAY = 30
@@ -187,6 +189,11 @@ def _items(design: Architecture, analysis: Analysis) -> list[_Item]:
                        "requests x average response KB / 1,000,000",
                        lambda v: {"requests": v.requests, "response_kb": v.response_kb}))
     items.extend(item for item in _ROLE_ITEMS if item.component in roles)
+    for zone in sorted(r for r in roles if r.endswith("_zone")):  # an isolated zone runs apart, always on
+        items.append(_Item(f"Isolated zone compute ({zone.removesuffix('_zone')})", zone, "container_vcpu_hour",
+                           lambda v: ZONE_TASKS * ZONE_VCPU * HOURS_PER_MONTH,
+                           f"{ZONE_TASKS} tasks x {ZONE_VCPU} vCPU x {HOURS_PER_MONTH} h, in their own network",
+                           lambda v: {"tasks": ZONE_TASKS, "vcpu": ZONE_VCPU}))
     return items
 
 

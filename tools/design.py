@@ -50,12 +50,18 @@ class _Graph:
         return role_id
 
     def module(self, serves: str, blueprint: ModuleBlueprint) -> str:
-        module_id = f"{serves}_{self.style.module_kind}"
+        if blueprint.isolated:  # its own deployable in its own zone, whatever the style
+            module_id = f"{serves}_zone"
+            name, kind, layer = f"{blueprint.module} (isolated zone)", "service", "security"
+        else:
+            module_id = f"{serves}_{self.style.module_kind}"
+            name = f"{blueprint.module} {_MODULE_SUFFIX[self.style.module_kind]}"
+            kind, layer = self.style.module_kind, "application"
         self.components[module_id] = Component(
             id=module_id,
-            name=f"{blueprint.module} {_MODULE_SUFFIX[self.style.module_kind]}",
-            kind=self.style.module_kind,
-            layer="application",
+            name=name,
+            kind=kind,  # type: ignore[arg-type]
+            layer=layer,  # type: ignore[arg-type]
             service=self.cloud.service_for("compute", self.style.id),
             purpose=blueprint.purpose,
             features=[serves],

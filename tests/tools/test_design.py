@@ -143,3 +143,16 @@ def test_the_region_follows_residency_and_users_and_the_price_region_is_flagged(
     assert design_architecture(unstated, "monolith", "aws").region == "us-east-1"
     assert compare_architectures(unstated, {"monolith": design_architecture(unstated, "monolith", "aws")},
                                  "aws").options[0].monthly_cost.region_warning is None
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_card_vault_is_its_own_zone_in_every_style(style: str) -> None:
+    from archwright.tools.compare import compare_architectures
+
+    analysis = analyze_requirements("Card issuing platform, PCI DSS level 1: we store card numbers in our own vault.")
+    design = design_architecture(analysis, style, "aws")  # type: ignore[arg-type]
+    vault = next(c for c in design.components if c.id == "pci_dss_zone")
+    assert vault.layer == "security" and "out of PCI DSS scope" in vault.purpose
+    assert not any(c.id.startswith("pci_dss_") and c.layer == "application" for c in design.components)
+    cost = compare_architectures(analysis, {style: design}, "aws").options[0].monthly_cost  # type: ignore[dict-item]
+    assert any(i.component == "pci_dss_zone" and i.expected > 0 for i in cost.line_items)
