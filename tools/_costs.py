@@ -20,6 +20,7 @@ from archwright.tools.models import Analysis, Architecture, LineItem, MonthlyCos
 HOURS_PER_MONTH = 730
 ZONE_TASKS = 2  # two for availability
 ZONE_VCPU = 0.5
+NON_PRODUCTION_SHARE = 0.3
 FUNCTION_SECONDS = 0.2
 FUNCTION_GB = 0.5
 SESSION_MINUTES_PER_DAY = 30
@@ -257,6 +258,7 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
             **totals,
         ))
     line_items.extend(_addons(design, analysis, catalog))
+    line_items.append(_non_production(line_items))
     return MonthlyCost(
         low=round(sum(i.low for i in line_items), 2),
         expected=round(sum(i.expected for i in line_items), 2),
@@ -314,6 +316,28 @@ def _addons(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[
             low=cost, expected=cost, high=cost,
         ))
     return items
+
+
+_RUNS_IN_EVERY_ENVIRONMENT = frozenset({"application", "platform", "primary_db", "api_entry", "cache"})
+
+
+def _non_production(line_items: list[LineItem]) -> LineItem:
+    """Staging and development run the same stack, smaller and not around the clock."""
+    base = {name: sum(getattr(i, name) for i in line_items if i.component in _RUNS_IN_EVERY_ENVIRONMENT)
+            for name in ("low", "expected", "high")}
+    return LineItem(
+        name="Non-production environments (staging + development)",
+        component="environments",
+        formula=f"{NON_PRODUCTION_SHARE:.0%} of production compute, database, entry and cache "
+                f"(${base['expected']:,.2f}) = ${base['expected'] * NON_PRODUCTION_SHARE:,.2f}",
+        inputs={"production_base": round(base["expected"], 2)},
+        unit_price=NON_PRODUCTION_SHARE,
+        unit="share of the production stack",
+        source="assumption: a staging copy at about a quarter of production size, a shared dev environment",
+        retrieved="2026-11-24",
+        verified=False,
+        **{name: round(value * NON_PRODUCTION_SHARE, 2) for name, value in base.items()},
+    )
 
 
 def _unpriced(design: Architecture, line_items: list[LineItem]) -> list[str]:

@@ -163,3 +163,13 @@ def test_the_bill_names_its_dominant_driver_and_what_doubling_it_does() -> None:
     from archwright.tools.summary import cost_table
 
     assert "What moves the recommended bill most:" in cost_table(comparison)
+
+
+def test_non_production_environments_are_a_line_of_their_own() -> None:
+    ride = analyze_requirements("A ride-sharing app for 100k daily users with real-time tracking and payments")
+    for option in compare_architectures(ride, cloud="aws").options:
+        items = option.monthly_cost.line_items
+        (environments,) = [i for i in items if i.component == "environments"]
+        base = sum(i.expected for i in items if i.component in ("application", "platform", "primary_db", "api_entry", "cache"))
+        assert environments.expected == pytest.approx(base * 0.3, abs=0.02)
+        assert not environments.verified
