@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from archwright.resources import Style
 from archwright.tools.models import Analysis, Architecture, Comparison, Summary
+from archwright.tools.workload_models import Evidence
 from archwright.tools.summary import line_item_table, mermaid_block, money, scores_table
 
 
@@ -50,6 +51,42 @@ def render_report(advice: Advice) -> str:
     return "\n\n".join(sections) + "\n"
 
 
+def _source(evidence: Evidence | None, provenance: str, formula: str | None) -> str:
+    """Where a value came from, for a table cell: the quoted words, the formula, or who gave it."""
+    if formula:
+        return formula
+    if evidence is not None:
+        return f'"{evidence.text}"'
+    return f"({provenance} by the caller)" if provenance == "given" else f"({provenance})"
+
+
+def workload_lines(analysis: Analysis) -> list[str]:
+    """The workload in lines a reader scans: what drives load, surges, targets, place, team, platforms, corrections."""
+    workload = analysis.workload
+    lines = [workload.load_driver]
+    lines += [f"Surge: {b.count:,} in {b.minutes:g} min ({b.formula})" for b in workload.bursts]
+    targets = workload.targets
+    if targets.latency_ms:
+        lines.append(f"Latency target: {targets.latency_ms.value:g} {targets.latency_ms.unit}")
+    if targets.availability_percent:
+        lines.append(f"Availability target: {targets.availability_percent.value:g}%")
+    if workload.data.retention_days:
+        lines.append(f"Keep data: {workload.data.retention_days.value:g} days")
+    location = workload.location
+    if location.residency is not None:
+        lines.append(f"Data must stay in: {location.residency.code}")
+    lines.append(f"Region: {location.region} ({location.region_provenance})")
+    if workload.team is not None:
+        lines.append(f"Team: {workload.team.value:g} engineers ({workload.team.provenance})")
+    if workload.integrations:
+        lines.append("Existing platforms: " + ", ".join(i.name for i in workload.integrations))
+    if workload.given:
+        lines.append("Given by the caller: " + ", ".join(workload.given))
+    lines += [f"Conflict on {c.field}: the text says {c.stated}, the caller gave {c.given} (used)"
+              for c in workload.conflicts]
+    return lines
+
+
 def _analysis_section(analysis: Analysis) -> str:
     def quotes(evidence: list) -> str:
         return "; ".join(f'"{e.text}"' for e in evidence) or "(no direct words)"
@@ -65,16 +102,18 @@ def _analysis_section(analysis: Analysis) -> str:
     for regime in analysis.compliance:
         lines.append(f"| Compliance: {regime.name}{' (implied)' if regime.implied else ''} | {quotes(regime.evidence)} |")
     if analysis.users:
-        lines.append(f"| Users: {analysis.users.count:,} ({analysis.users.period}) | \"{analysis.users.evidence.text}\" |")
+        users = analysis.users
+        lines.append(f"| Users: {users.count:,} ({users.period}) | {_source(users.evidence, users.provenance, users.formula)} |")
     if analysis.requests_per_second is not None and analysis.requests_per_second_evidence:
         lines.append(
             f"| Load: {analysis.requests_per_second:,g} requests/s | \"{analysis.requests_per_second_evidence.text}\" |"
         )
     if analysis.team:
-        lines.append(f"| Team: {analysis.team.count} engineers | \"{analysis.team.evidence.text}\" |")
+        lines.append(f"| Team: {analysis.team.count} engineers | {_source(analysis.team.evidence, 'given', None)} |")
     scale = analysis.scale
     parts = [
         "\n".join(lines),
+        "**Workload:**\n" + "\n".join(f"- {line}" for line in workload_lines(analysis)),
         f"**Scale:** {scale.tier} tier, ~{scale.daily_active_users:,} daily users, ~{scale.peak_rps:,.0f} requests/s "
         f"at peak, ~{scale.monthly_requests:,} requests a month, ~{scale.registered_users:,} registered users.",
         "**Assumptions:**\n" + "\n".join(f"- {a}" for a in scale.assumptions),

@@ -19,6 +19,7 @@ from archwright.server.mcp.specs import (
 )
 from archwright.server.runtime import Runtime
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
+from archwright.tools.report import workload_lines
 from archwright.tools.summary import cost_table
 from archwright.tools.validation import MAX_REQUIREMENT_CHARS, check_analysis, check_comparison
 from archwright.tools.workload_models import WorkloadInput
@@ -122,27 +123,6 @@ def analysis_text(analysis: Analysis) -> str:
     if analysis.questions:
         lines.append("Questions worth asking:\n" + "\n".join(f"- {q}" for q in analysis.questions))
     return "\n".join(lines)
-
-
-def workload_lines(analysis: Analysis) -> list[str]:
-    """The workload in a few lines a person reads: what drives load, where, who builds it, what was given."""
-    workload = analysis.workload
-    lines = [f"Load: {workload.load_driver}"]
-    if workload.bursts:
-        burst = workload.bursts[0]
-        lines.append(f"Surge: {burst.count:,} in {burst.minutes:g} min ({burst.formula})")
-    location = workload.location
-    if location.residency is not None:
-        lines.append(f"Data must stay in: {location.residency.code}")
-    if workload.team is not None:
-        lines.append(f"Team: {workload.team.value:g} engineers ({workload.team.provenance})")
-    if workload.integrations:
-        lines.append("Existing platforms: " + ", ".join(i.name for i in workload.integrations))
-    if workload.given:
-        lines.append("Given by the caller: " + ", ".join(workload.given))
-    for conflict in workload.conflicts:
-        lines.append(f"Conflict on {conflict.field}: the text says {conflict.stated}, the caller gave {conflict.given} (used)")
-    return lines
 
 
 def comparison_text(comparison: Comparison) -> str:

@@ -43,3 +43,19 @@ def test_report_includes_every_design_and_the_evidence() -> None:
 
 def test_unverified_prices_are_called_out_as_a_risk() -> None:
     assert "unverified unit prices" in advise(RIDE).summary.markdown
+
+
+def test_a_report_renders_values_the_caller_gave_and_says_so() -> None:
+    from archwright.tools.compare import compare_architectures
+    from archwright.tools.design import design_architecture
+    from archwright.tools.report import Advice, render_report
+    from archwright.tools.summary import generate_summary
+    from archwright.tools.workload_models import WorkloadInput
+
+    analysis = analyze_requirements("A ride-sharing app for 100k daily users with real-time tracking and payments",
+                                    WorkloadInput.model_validate({"users": {"count": 250000, "period": "daily"}, "team": 4}))
+    designs = {s: design_architecture(analysis, s, "aws") for s in ("serverless", "monolith")}
+    comparison = compare_architectures(analysis, designs, "aws")
+    report = render_report(Advice(analysis, designs, comparison, generate_summary(analysis, comparison, designs)))
+    assert "| Users: 250,000 (daily) | (given by the caller) |" in report
+    assert "Conflict on users: the text says 100,000 daily, the caller gave 250,000 daily (used)" in report
