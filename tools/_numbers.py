@@ -99,7 +99,9 @@ def _period_cues() -> tuple[tuple[Period, re.Pattern[str]], ...]:
 
 
 _RATE = re.compile(
-    r"^\s*(?:\S+\s){0,2}?(?:(?:api\s)?(?:requests?|reqs?|queries|transactions|calls|events|messages|hits|writes"
+    # Up to two describing words between the number and the rate ("800 API requests per second"),
+    # but never another number or a clause break ("180k cardholders, 400 authorizations/s").
+    r"^\s*(?:[^\s\d,;.]+\s){0,2}?(?:(?:api\s)?(?:requests?|reqs?|queries|transactions|calls|events|messages|hits|writes"
     r"|reads|operations|ops|lookups|authori[sz]ations)\s?(?:per|/|a|an|each|every)\s?(?P<unit>second|sec|s|minute"
     r"|min|hour|hr)\b|(?P<short>rps|qps|tps|req/s|requests/s(?:ec)?|r/s|ops/s)\b)",
     re.IGNORECASE,

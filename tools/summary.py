@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from archwright.resources import Style, load_catalog
 from archwright.tools.models import Analysis, Architecture, Comparison, MonthlyCost, Option, Summary
+from archwright.tools.review import review_sections
 
 
 def money(value: float) -> str:
@@ -106,7 +107,8 @@ def _option(comparison: Comparison, style: str) -> Option:
 def generate_summary(
     analysis: Analysis, comparison: Comparison, designs: Mapping[Style, Architecture]
 ) -> Summary:
-    """Executive summary: the need, the pick, both diagrams, the cost table, risks, next steps."""
+    """Executive summary: the need, the pick, both diagrams, the cost table, the review (targets,
+    recovery, delivery, security, data ownership, roadmap), risks, next steps."""
     recommendation = comparison.recommendation
     best = _option(comparison, recommendation.style)
     others = sorted((o for o in comparison.options if o.style != best.style), key=lambda o: -o.weighted_score)
@@ -136,6 +138,7 @@ def generate_summary(
     parts += ["## Monthly cost (USD)", cost_table(comparison)]
     if comparison.break_even:
         parts.append(comparison.break_even)
+    parts += review_sections(analysis, best, designs[best.style])
     parts += [
         "## Risks",
         "\n".join(f"- {risk}" for risk in risks(analysis, comparison)) or "- None beyond the usual delivery risk.",

@@ -129,3 +129,9 @@ def test_zero_and_negative_numbers_count_nothing(text: str) -> None:
 def test_a_hyphenated_range_is_not_a_minus_sign() -> None:
     (mention,) = list(user_mentions("10-20k daily users"))
     assert mention.count == 20_000
+
+
+def test_a_rate_never_reaches_back_over_another_number() -> None:
+    text = "180k cardholders, 400 authorizations/s at peak"
+    assert [m.per_second for m in rate_mentions(text)] == [400]
+    assert [(m.count, m.noun) for m in user_mentions(text)] == [(180_000, "cardholders")]

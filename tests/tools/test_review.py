@@ -1,0 +1,35 @@
+"""The review sections: targets, recovery, delivery, security, data ownership and roadmap follow
+the workload and the recommended design."""
+
+from __future__ import annotations
+
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+from archwright.tools.summary import generate_summary
+
+
+def _summary(text: str) -> str:
+    analysis = analyze_requirements(text)
+    designs = {s: design_architecture(analysis, s, "aws") for s in ("serverless", "microservices", "monolith")}
+    return generate_summary(analysis, compare_architectures(analysis, designs, "aws"), designs).markdown
+
+
+def test_stated_targets_drive_recovery_and_the_review_names_them() -> None:
+    markdown = _summary("Card issuing platform, PCI DSS level 1, 180k cardholders, 400 authorizations/s at peak, "
+                        "p99 < 100 ms, 99.99% availability, ledger, KYC via Onfido.")
+    assert "| Availability | 99.99% (about 4 minutes of downtime a month) | stated |" in markdown
+    assert "| Latency | 100 ms p99 | stated |" in markdown
+    assert "RPO 1 minute, RTO 15 minutes" in markdown and "second region" in markdown
+    assert "only the isolated card-vault zone sees card numbers" in markdown
+    assert "Change management evidence for the auditors" in markdown
+    for heading in ("## Data ownership", "## Roadmap", "## Environments and delivery", "## Security architecture"):
+        assert heading in markdown
+
+
+def test_an_unstated_target_is_assumed_by_tier_and_an_existing_idp_is_federated() -> None:
+    markdown = _summary("Leave requests and approvals for our 300 employees; sign-in with Okta.")
+    assert "| Availability | 99.5% " in markdown and "assumed for the starter tier" in markdown
+    assert "RPO 15 minutes, RTO 4 hours" in markdown
+    assert "federate sign-in with the organisation's okta" in markdown
+    assert "Job scheduler |" not in markdown  # infrastructure is not a module that owns data

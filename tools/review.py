@@ -1,0 +1,148 @@
+"""The review a CTO expects next to the recommendation: targets, backup and recovery, environments
+and delivery, security, who owns which data, and a phased roadmap, each derived from the workload
+and the recommended design rather than written once for every app.
+"""
+
+from __future__ import annotations
+
+from archwright.tools.models import Analysis, Architecture, Option
+
+# Availability a design of each tier is built for when the requirement states none.
+_DEFAULT_AVAILABILITY = {"starter": 99.5, "small": 99.9, "medium": 99.9, "large": 99.95, "massive": 99.99}
+_REALTIME = frozenset({"real_time_tracking", "chat_messaging", "multiplayer_sessions", "traffic_bursts"})
+
+
+def availability(analysis: Analysis) -> tuple[float, str]:
+    stated = analysis.workload.targets.availability_percent
+    if stated is not None:
+        return stated.value, stated.provenance
+    return _DEFAULT_AVAILABILITY[analysis.scale.tier], f"assumed for the {analysis.scale.tier} tier"
+
+
+def recovery(target: float) -> tuple[str, str, str]:
+    """RPO, RTO and how to meet them, from the availability the system must keep."""
+    if target >= 99.99:
+        return ("1 minute", "15 minutes",
+                "a warm standby in a second region with continuous replication, failover rehearsed each quarter")
+    if target >= 99.95:
+        return ("5 minutes", "1 hour",
+                "multi-zone database with point-in-time restore, backups copied to a second region, "
+                "infrastructure as code to rebuild there")
+    return ("15 minutes", "4 hours",
+            "multi-zone database with point-in-time restore and daily snapshots copied to another region; "
+            "restore drills twice a year")
+
+
+def review_sections(analysis: Analysis, best: Option, design: Architecture) -> list[str]:
+    """Markdown sections, in the order a reviewer reads them."""
+    return [
+        "## Non-functional targets", _targets(analysis),
+        "## Backup and disaster recovery", _recovery(analysis),
+        "## Environments and delivery", _delivery(analysis),
+        "## Security architecture", _security(analysis, design),
+        "## Data ownership", _data(design),
+        "## Roadmap", _roadmap(analysis, best, design),
+    ]
+
+
+def _targets(analysis: Analysis) -> str:
+    workload = analysis.workload
+    value, source = availability(analysis)
+    latency = workload.targets.latency_ms
+    features = {f.id for f in analysis.features}
+    default_latency = "p95 < 100 ms for live updates, p95 < 300 ms for API calls" if features & _REALTIME \
+        else "p95 < 300 ms for API calls"
+    rows = [
+        "| Target | Value | Source |", "|---|---|---|",
+        f"| Availability | {value:g}% (about {(100 - value) / 100 * 43_800:,.0f} minutes of downtime a month) | {source} |",
+        f"| Latency | {f'{latency.value:g} {latency.unit}' if latency else default_latency} | "
+        f"{latency.provenance if latency else 'assumed'} |",
+        f"| Peak load | {analysis.scale.peak_rps:,.0f} requests/s | see the scale assumptions |",
+    ]
+    rows += [f"| Freshness | {m.evidence.text if m.evidence else m.kind} | stated |" for m in workload.targets.freshness]
+    retention = workload.data.retention_days
+    if retention is not None:
+        rows.append(f"| Data retention | {retention.value:g} days | {retention.provenance} |")
+    return "\n".join(rows)
+
+
+def _recovery(analysis: Analysis) -> str:
+    value, _ = availability(analysis)
+    rpo, rto, how = recovery(value)
+    retention = analysis.workload.data.retention_days
+    keep = (f" Keep backups and archives for the stated {retention.value:g} days, in a cheaper storage class after 90."
+            if retention else " Keep 35 days of point-in-time backups and 12 monthly snapshots.")
+    return f"RPO {rpo}, RTO {rto} for {value:g}% availability: {how}.{keep}"
+
+
+def _delivery(analysis: Analysis) -> str:
+    regimes = {c.id for c in analysis.compliance}
+    lines = [
+        "- Three environments: development (shared), staging (production-like, smaller; priced as a line of the "
+        "bill), production.",
+        "- One pipeline: build, unit and contract tests, dependency and container scans, deploy to staging, "
+        "smoke tests, then production with a manual approval and automatic rollback.",
+        "- Infrastructure as code for every environment, so a region can be rebuilt from the repository.",
+    ]
+    if regimes & {"pci_dss", "soc2", "hipaa"}:
+        lines.append("- Change management evidence for the auditors: every production change traced to a reviewed "
+                     "pull request and an approval.")
+    return "\n".join(lines)
+
+
+def _security(analysis: Analysis, design: Architecture) -> str:
+    roles = {c.id: c for c in design.components}
+    platforms = {i.kind: i.name for i in analysis.workload.integrations}
+    lines = []
+    if "identity" in platforms:
+        lines.append(f"- Identity: federate sign-in with the organisation's {platforms['identity']} (SSO); no "
+                     "passwords of our own.")
+    elif "identity" in roles:
+        lines.append(f"- Identity: {roles['identity'].service} for sign-up, sign-in and MFA; short-lived tokens.")
+    if "secrets" in roles:
+        lines.append(f"- Secrets: {roles['secrets'].service}, rotated, never in code or images.")
+    lines.append("- Keys: encryption at rest with managed keys"
+                 + (f" ({roles['kms'].service})" if "kms" in roles else "") + "; TLS everywhere in transit.")
+    network = "- Network: services in private subnets, only the entry point public"
+    network += f", behind {roles['waf'].service}." if "waf" in roles else "."
+    lines.append(network)
+    if "pci_dss_zone" in roles:
+        lines.append("- Cardholder data: only the isolated card-vault zone sees card numbers; everything else holds "
+                     "tokens and stays out of PCI DSS scope.")
+    features = {f.id for f in analysis.features}
+    if "multi_tenancy" in features:
+        lines.append("- Tenants: every query scoped by tenant (row-level security), tenant id in every token and log.")
+    if "healthcare" in {d.id for d in analysis.domains}:
+        lines.append("- Health data: only services covered by the provider's BAA, every read of a record logged.")
+    lines.append("- Threats to model first: account takeover, broken access control between users"
+                 + (" and tenants" if "multi_tenancy" in features else "")
+                 + (", payment fraud" if features & {"payments", "fraud_detection"} else "")
+                 + ", abuse of public endpoints (rate limits).")
+    return "\n".join(lines)
+
+
+def _data(design: Architecture) -> str:
+    modules = [c for c in design.components if c.kind in ("module", "function", "service")]
+    rows = ["| Module | Owns |", "|---|---|"]
+    rows += [f"| {c.name} | {c.purpose} |" for c in modules]
+    return "\n".join(rows) + "\n\nEach module owns its tables; others read them through its API or its events."
+
+
+def _roadmap(analysis: Analysis, best: Option, design: Architecture) -> str:
+    modules = [c.name for c in design.components if c.kind in ("module", "function", "service")]
+    scale = analysis.scale
+    ten_x = []
+    if scale.peak_rps * 10 > 500:
+        ten_x.append("read replicas, then partitioning of the busiest tables")
+    if analysis.workload.drivers and any(d.kind in ("events", "messages") for d in analysis.workload.drivers):
+        ten_x.append("a stream processor in front of the database for device and message traffic")
+    if best.style == "monolith":
+        ten_x.append("split out the module with the most independent load as its own service")
+    ten_x.append("a cache in front of hot reads and a CDN for everything static")
+    return "\n".join([
+        f"1. MVP (about {best.time_to_mvp_weeks} weeks, {best.team_size} engineers): "
+        + ", ".join(modules[:8]) + (" and more" if len(modules) > 8 else "") + ".",
+        "2. Hardening before launch: load test at twice the peak, a restore drill, "
+        + ("the compliance assessment, " if analysis.compliance else "") + "alerts on the SLOs.",
+        f"3. At 10x ({scale.peak_rps * 10:,.0f} requests/s at peak): " + "; ".join(ten_x) + ".",
+    ])
