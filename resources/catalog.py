@@ -24,6 +24,7 @@ from archwright.resources.models import (
     ModuleBlueprint,
     RoleSpec,
     StyleSpec,
+    BuyOption,
     QuestionRule,
     UnitPrice,
     WorkloadLexicon,
@@ -55,6 +56,7 @@ class Catalog:
     real_words: frozenset[str]
     workload: WorkloadLexicon
     questions: tuple[QuestionRule, ...]
+    buy: tuple[BuyOption, ...]
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -99,6 +101,7 @@ def load_catalog() -> Catalog:
         real_words=_read_word_list("real_words.txt"),
         workload=WorkloadLexicon(**_read("workload.toml")),
         questions=tuple(QuestionRule(**rule) for rule in _read("questions.toml")["questions"]),
+        buy=tuple(BuyOption(**option) for option in _read("buy.toml")["buy"]),
     )
     _check_references(catalog)
     return catalog
@@ -137,6 +140,11 @@ def _check_references(catalog: Catalog) -> None:
         used_roles.update(role for link in blueprint.links for role in link[:2])
     from archwright.tools.questions import CONDITIONS  # the conditions are code; their names are data
 
+    known_modules = {*catalog.features, *catalog.capability_blueprints}
+    for option in catalog.buy:
+        for module in option.for_:
+            if module not in known_modules:
+                problems.append(f"buy.toml: {option.products!r} names unknown feature or capability {module!r}")
     for rule in catalog.questions:
         if rule.when not in CONDITIONS:
             problems.append(f"questions.toml: unknown condition {rule.when!r}")

@@ -262,3 +262,13 @@ class QuestionRule(_Strict):
         if bool(self.ask) == bool(self.ask_regime):
             raise ValueError(f"question rule {self.when!r} needs exactly one of `ask` or `ask_regime`")
         return self
+
+
+class BuyOption(_Strict):
+    """A product that already does a module's job, and the scale up to which buying is the better call."""
+
+    for_: tuple[str, ...] = Field(alias="for")
+    products: str
+    until: Literal["starter", "small", "medium", "large", "massive"]
+    monthly: tuple[float, float]
+    trade_off: str

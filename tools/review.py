@@ -5,6 +5,7 @@ and the recommended design rather than written once for every app.
 
 from __future__ import annotations
 
+from archwright.resources import load_catalog
 from archwright.tools.models import Analysis, Architecture, Option
 
 # Availability a design of each tier is built for when the requirement states none.
@@ -41,6 +42,7 @@ def review_sections(analysis: Analysis, best: Option, design: Architecture) -> l
         "## Environments and delivery", _delivery(analysis),
         "## Security architecture", _security(analysis, design),
         "## Data ownership", _data(design),
+        "## Build or buy", _build_or_buy(analysis, design),
         "## Roadmap", _roadmap(analysis, best, design),
     ]
 
@@ -126,6 +128,22 @@ def _data(design: Architecture) -> str:
     rows = ["| Module | Owns |", "|---|---|"]
     rows += [f"| {c.name} | {c.purpose} |" for c in modules]
     return "\n".join(rows) + "\n\nEach module owns its tables; others read them through its API or its events."
+
+
+_TIERS = ("starter", "small", "medium", "large", "massive")
+
+
+def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
+    """Products that already do a module's job at this size (resources/data/buy.toml), with the trade-off."""
+    serves = {feature for c in design.components for feature in c.features}
+    tier = _TIERS.index(analysis.scale.tier)
+    lines = [
+        f"- **Buy {option.products}** for {', '.join(sorted(set(option.for_) & serves)).replace('_', ' ')} "
+        f"(about ${option.monthly[0]:,.0f}-${option.monthly[1]:,.0f} a month, list prices to confirm): {option.trade_off}"
+        for option in load_catalog().buy
+        if set(option.for_) & serves and tier <= _TIERS.index(option.until)
+    ]
+    return "\n".join(lines) if lines else "Build: no off-the-shelf product does the core of this at this scale."
 
 
 def _roadmap(analysis: Analysis, best: Option, design: Architecture) -> str:

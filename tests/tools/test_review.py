@@ -33,3 +33,12 @@ def test_an_unstated_target_is_assumed_by_tier_and_an_existing_idp_is_federated(
     assert "RPO 15 minutes, RTO 4 hours" in markdown
     assert "federate sign-in with the organisation's okta" in markdown
     assert "Job scheduler |" not in markdown  # infrastructure is not a module that owns data
+
+
+def test_build_or_buy_names_products_at_the_size_where_buying_wins() -> None:
+    studio = _summary("Booking app for one yoga studio with 300 members: class booking and reminders.")
+    buy = studio[studio.index("## Build or buy"):studio.index("## Roadmap")]
+    assert "Calendly" in buy and "list prices to confirm" in buy
+    national = _summary("National ride-hailing platform for 5 million daily riders with live tracking and payments.")
+    buy = national[national.index("## Build or buy"):national.index("## Roadmap")]
+    assert "Calendly" not in buy and "Shopify" not in buy
