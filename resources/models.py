@@ -137,6 +137,7 @@ class CloudSpec(_Strict):
     primary_db: dict[Style, str]
     services: dict[str, str]
     regions: dict[str, str] = Field(default_factory=dict)
+    limits: dict[str, float] = Field(default_factory=dict, description="Single-instance limits (db_max_storage_gb).")
 
     def region_for(self, place: str, broader: str | None = None) -> str:
         """This cloud's region for a workload region code (a country, else its broader region, else

@@ -117,7 +117,7 @@ def _db_vcpus(v: Volumes) -> int:
     return max(2, 2 * math.ceil(v.peak_rps / RPS_PER_DB_VCPU / 2))
 
 
-def _items(design: Architecture, analysis: Analysis) -> list[_Item]:
+def _items(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[_Item]:
     style = design.style
     roles = {c.id for c in design.components}
     modules = sum(1 for c in design.components if c.layer == "application")
@@ -169,15 +169,22 @@ def _items(design: Architecture, analysis: Analysis) -> list[_Item]:
                       "tasks x 2 GB x 730 h", lambda v: {"tasks": _tasks(v)}),
             ]
         small_db = analysis.scale.tier in ("starter", "small")
+        limit = catalog.clouds[design.cloud].limits.get("db_max_storage_gb", math.inf)
+
+        def shards(v: Volumes) -> int:
+            """Instances the data needs when one instance cannot hold it all."""
+            return max(1, math.ceil(v.db_gb / limit))
+
         items += [
             _Item("Load balancer", "api_entry", "load_balancer_hour", lambda v: HOURS_PER_MONTH,
                   "730 hours", lambda v: {"hours": HOURS_PER_MONTH}),
             _Item("PostgreSQL (high availability)", "primary_db", "db_small_hour" if small_db else "db_vcpu_hour",
-                  (lambda v: HOURS_PER_MONTH) if small_db else (lambda v: _db_vcpus(v) * HOURS_PER_MONTH),
+                  (lambda v: HOURS_PER_MONTH) if small_db else (lambda v: _db_vcpus(v) * shards(v) * HOURS_PER_MONTH),
                   "730 hours of the smallest HA instance" if small_db
-                  else f"max(2, peak rps / {RPS_PER_DB_VCPU}) vCPU, rounded to even, x 730 h",
+                  else f"max(2, peak rps / {RPS_PER_DB_VCPU}) vCPU, rounded to even, x instances (data / "
+                       f"{limit:,.0f} GB a single instance holds) x 730 h",
                   (lambda v: {"hours": HOURS_PER_MONTH}) if small_db
-                  else (lambda v: {"vcpus": _db_vcpus(v), "peak_rps": v.peak_rps})),
+                  else (lambda v: {"vcpus": _db_vcpus(v), "peak_rps": v.peak_rps, "instances": shards(v)})),
             _Item("Database storage", "primary_db", "db_storage", lambda v: max(20.0, v.db_gb),
                   f"max(20 GB, registered users x up to {DB_MB_PER_USER_CAP} MB)",
                   lambda v: {"registered_users": v.registered_users}),
@@ -230,7 +237,7 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
     domain = catalog.domains[analysis.primary_domain]
     scenarios = {name: volumes(analysis, domain, m) for name, m in SCENARIOS.items()}
     line_items: list[LineItem] = []
-    for item in _items(design, analysis):
+    for item in _items(design, analysis, catalog):
         unit = catalog.prices[design.cloud].get(item.price_id)
         if unit is None:
             continue

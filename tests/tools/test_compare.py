@@ -173,3 +173,22 @@ def test_non_production_environments_are_a_line_of_their_own() -> None:
         base = sum(i.expected for i in items if i.component in ("application", "platform", "primary_db", "api_entry", "cache"))
         assert environments.expected == pytest.approx(base * 0.3, abs=0.02)
         assert not environments.verified
+
+
+def test_the_smallest_database_is_one_the_provider_offers_with_high_availability() -> None:
+    studio = analyze_requirements("Booking app for one yoga studio with 300 members.")
+    units = {cloud: next(i.unit for i in compare_architectures(studio, cloud=cloud).options[2].monthly_cost.line_items
+                         if i.component == "primary_db")
+             for cloud in ("gcp", "azure")}
+    assert "dedicated vCPU" in units["gcp"]  # shared-core Cloud SQL is outside the SLA
+    assert "General Purpose" in units["azure"]  # Burstable has no zone-redundant HA
+
+
+def test_data_beyond_one_instance_is_split_across_instances() -> None:
+    from archwright.tools.workload_models import WorkloadInput
+
+    huge = analyze_requirements("Social network for 500 million registered users.",
+                                WorkloadInput.model_validate({"users": {"count": 500_000_000, "period": "total"}}))
+    line = next(i for i in compare_architectures(huge, cloud="azure").options[2].monthly_cost.line_items
+                if i.name == "PostgreSQL (high availability)")
+    assert line.inputs["instances"] >= 2
