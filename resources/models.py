@@ -163,6 +163,23 @@ class UnitPrice(_Strict):
     verified: bool
     free: float = 0
     note: str = ""
+    tiers: tuple[tuple[float, float], ...] = Field(
+        default=(), description="Volume tiers as [up to this many units, price]; the last tier has no upper bound.")
+
+    def cost(self, quantity: float) -> float:
+        """The charge for `quantity` units after the free allowance, tier by tier when tiered."""
+        billable = max(0.0, quantity - self.free)
+        if not self.tiers:
+            return billable * self.price
+        total, floor = 0.0, 0.0
+        for upto, price in self.tiers:
+            if billable <= floor:
+                break
+            total += (min(billable, upto) - floor) * price
+            floor = upto
+        if billable > floor:
+            total += (billable - floor) * self.tiers[-1][1]
+        return total
 
 
 class AddonPrices(_Strict):

@@ -21,6 +21,8 @@ HOURS_PER_MONTH = 730
 ZONE_TASKS = 2  # two for availability
 ZONE_VCPU = 0.5
 NON_PRODUCTION_SHARE = 0.3
+VIEWING_HOURS_PER_DAY = 0.5
+GB_PER_VIDEO_HOUR = 1.5
 FUNCTION_SECONDS = 0.2
 FUNCTION_GB = 0.5
 SESSION_MINUTES_PER_DAY = 30
@@ -51,6 +53,8 @@ class Volumes:
     storage_mb_per_user: float
     device_messages: float = 0.0
     llm_tokens: float = 0.0
+    video_hours: float = 0.0
+    monthly_users: float = 0.0
 
     @property
     def egress_gb(self) -> float:
@@ -77,7 +81,19 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0) -> 
         storage_mb_per_user=domain.storage_mb_per_user,
         device_messages=_per_month(analysis, ("events",)) * multiplier,
         llm_tokens=_per_month(analysis, ("llm_tokens",)) * multiplier,
+        video_hours=_video_hours(analysis) * multiplier,
+        monthly_users=scale.daily_active_users / domain.dau_per_mau * multiplier,
     )
+
+
+def _video_hours(analysis: Analysis) -> float:
+    """Hours watched a month: stated media hours, else each daily viewer watching half an hour."""
+    stated = _per_month(analysis, ("media_hours",))
+    if stated:
+        return stated
+    if "video_streaming" in {f.id for f in analysis.features}:
+        return analysis.scale.daily_active_users * VIEWING_HOURS_PER_DAY * DAYS_PER_MONTH
+    return 0.0
 
 
 def _per_month(analysis: Analysis, kinds: tuple[str, ...]) -> float:
@@ -225,6 +241,13 @@ _ROLE_ITEMS: tuple[_Item, ...] = (
           lambda v: v.llm_tokens * (1 - LLM_INPUT_SHARE),
           f"tokens a month x {1 - LLM_INPUT_SHARE:g} answer share",
           lambda v: {"llm_tokens": v.llm_tokens}),
+    _Item("Video delivery", "cdn", "cdn_video_egress", lambda v: v.video_hours * GB_PER_VIDEO_HOUR,
+          f"hours watched a month x {GB_PER_VIDEO_HOUR} GB an hour (adaptive bitrate, ~3.3 Mbps), tiered",
+          lambda v: {"video_hours": v.video_hours}),
+    _Item("Sign-ins (monthly active users)", "identity", "identity_mau", lambda v: v.monthly_users,
+          "daily users / the domain's daily-to-monthly ratio", lambda v: {"monthly_users": v.monthly_users}),
+    _Item("Firewall requests", "waf", "waf_requests", lambda v: v.requests,
+          "monthly requests inspected", lambda v: {"requests": v.requests}),
     _Item("Realtime connections", "realtime_gateway", "websocket_minutes",
           lambda v: v.daily_users * SESSION_MINUTES_PER_DAY * DAYS_PER_MONTH,
           f"daily users x {SESSION_MINUTES_PER_DAY} connected minutes x 30.4 days",
@@ -245,16 +268,17 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
         free_applied = False
         for name, v in scenarios.items():
             quantity = item.quantity(v)
-            billable = max(0.0, quantity - unit.free)
             free_applied = free_applied or (unit.free > 0 and quantity > 0)
-            totals[name] = round(billable * unit.price, 2)
+            totals[name] = round(unit.cost(quantity), 2)
         expected_quantity = item.quantity(scenarios["expected"])
         free_note = f" - {_n(unit.free)} free" if unit.free else ""
         line_items.append(LineItem(
             name=item.name,
             component=item.component,
-            formula=f"{item.formula}: ({_n(expected_quantity)}{free_note}) x ${unit.price:g} per {unit.unit}"
-                    f" = ${totals['expected']:,.2f}",
+            formula=f"{item.formula}: ({_n(expected_quantity)}{free_note}) x "
+                    + (f"${unit.tiers[0][1]:g} falling to ${unit.tiers[-1][1]:g} per {unit.unit} by volume tier"
+                       if unit.tiers else f"${unit.price:g} per {unit.unit}")
+                    + f" = ${totals['expected']:,.2f}",
             inputs={k: round(float(x), 4) for k, x in item.inputs(scenarios["expected"]).items()},
             unit_price=unit.price,
             unit=unit.unit,

@@ -68,3 +68,13 @@ def test_real_word_list_keeps_real_words_uncorrected() -> None:
     words = load_catalog().real_words
     assert "running" in words and "rewind" in words
     assert "paymnets" not in words
+
+
+def test_a_tiered_price_charges_each_tier_at_its_own_rate() -> None:
+    from archwright.resources.models import UnitPrice
+
+    price = UnitPrice(id="x", price=0.1, unit="GB", source="s", retrieved="r", verified=False, free=10,
+                      tiers=((100, 0.1), (1000, 0.05), (1e18, 0.01)))
+    assert price.cost(5) == 0  # inside the free allowance
+    assert price.cost(110) == pytest.approx(100 * 0.1)
+    assert price.cost(2010) == pytest.approx(100 * 0.1 + 900 * 0.05 + 1000 * 0.01)

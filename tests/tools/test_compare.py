@@ -192,3 +192,13 @@ def test_data_beyond_one_instance_is_split_across_instances() -> None:
     line = next(i for i in compare_architectures(huge, cloud="azure").options[2].monthly_cost.line_items
                 if i.name == "PostgreSQL (high availability)")
     assert line.inputs["instances"] >= 2
+
+
+def test_video_delivery_is_priced_from_hours_watched_by_volume_tier() -> None:
+    vod = analyze_requirements("Video on demand service for documentaries with 200k daily viewers.")
+    cost = compare_architectures(vod, cloud="aws").options[2].monthly_cost
+    video = next(i for i in cost.line_items if i.name == "Video delivery")
+    gigabytes = 200_000 * 0.5 * 30.4 * 1.5
+    assert video.inputs["video_hours"] == pytest.approx(200_000 * 0.5 * 30.4)
+    assert gigabytes * 0.02 < video.expected < gigabytes * 0.085  # tiered, not the first tier's rate for all
+    assert cost.dominant_driver.startswith("Video delivery")
