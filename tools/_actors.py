@@ -147,7 +147,7 @@ class _Noun:
 
 # A word that may be a misspelt noun ("housholds", "employes", "companys"): checked against the
 # lexicon's nouns and their singulars within one edit, only when no noun matched as written.
-_WORD = re.compile(r"\s*\)?\s*(?:(?:[A-Za-z][\w'-]*)\s){0,2}?(?P<word>[A-Za-z][a-z]{3,})\b")
+_WORD = re.compile(r"[\s-]*\)?\s*(?:(?:[A-Za-z][\w'-]*)\s){0,2}?(?P<word>[A-Za-z][a-z]{3,})\b")
 
 
 @cache

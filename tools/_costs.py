@@ -71,15 +71,17 @@ class Volumes:
 
 def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0) -> Volumes:
     scale = analysis.scale
+    # Device messages go to the IoT hub (their own line), not through the API entry or out to the internet.
+    device_messages = _per_month(analysis, ("events",))
     return Volumes(
-        requests=scale.monthly_requests * multiplier,
+        requests=max(scale.monthly_requests - device_messages, 0.0) * multiplier,
         peak_rps=scale.peak_rps * multiplier,
         daily_users=scale.daily_active_users * multiplier,
         registered_users=scale.registered_users * multiplier,
         write_share=domain.write_share,
         response_kb=domain.response_kb,
         storage_mb_per_user=domain.storage_mb_per_user,
-        device_messages=_per_month(analysis, ("events",)) * multiplier,
+        device_messages=device_messages * multiplier,
         llm_tokens=_per_month(analysis, ("llm_tokens",)) * multiplier,
         video_hours=_video_hours(analysis) * multiplier,
         monthly_users=scale.daily_active_users / domain.dau_per_mau * multiplier,

@@ -78,7 +78,8 @@ def _lexicon() -> _Lexicon:
         every_pattern.extend(regime.patterns)
         compliance[regime.id] = _Detector(Pattern(regime.patterns), Pattern(regime.unless))
     # The workload lexicon's nouns are words we know too: "pallets" is not a typo of "wallets".
-    known_nouns = [(noun, False) for noun in catalog.workload.actors.nouns() for noun in noun.split()]
+    known_nouns = [(word, False) for noun in catalog.workload.actors.nouns() for word in noun.split()]
+    known_nouns += [(word, False) for word in ("person", "persons", "people", "employee", "member", "user")]
     return _Lexicon(
         vocabulary=Vocabulary([*plain_words(every_pattern), *known_nouns], catalog.real_words),
         domains=domains,

@@ -54,6 +54,8 @@ def _targets(analysis: Analysis) -> str:
     features = {f.id for f in analysis.features}
     default_latency = "p95 < 100 ms for live updates, p95 < 300 ms for API calls" if features & _REALTIME \
         else "p95 < 300 ms for API calls"
+    if "llm_inference" in features:
+        default_latency += "; model answers: first words within 1.5 s, a full answer within 10 s (streamed)"
     rows = [
         "| Target | Value | Source |", "|---|---|---|",
         f"| Availability | {value:g}% (about {(100 - value) / 100 * 43_800:,.0f} minutes of downtime a month) | {source} |",
@@ -96,7 +98,12 @@ def _security(analysis: Analysis, design: Architecture) -> str:
     roles = {c.id: c for c in design.components}
     platforms = {i.kind: i.name for i in analysis.workload.integrations}
     lines = []
-    if "identity" in platforms:
+    features = {f.id for f in analysis.features}
+    if "multi_tenancy" in features and "sso" in features:
+        lines.append("- Identity: each customer signs in through its own identity provider (Okta, Entra ID, Google) "
+                     "over SAML or OIDC, with SCIM provisioning; "
+                     + (f"{roles['identity'].service} brokers it." if "identity" in roles else "one broker for all."))
+    elif "identity" in platforms:
         lines.append(f"- Identity: federate sign-in with the organisation's {platforms['identity']} (SSO); no "
                      "passwords of our own.")
     elif "identity" in roles:
@@ -111,7 +118,6 @@ def _security(analysis: Analysis, design: Architecture) -> str:
     if "pci_dss_zone" in roles:
         lines.append("- Cardholder data: only the isolated card-vault zone sees card numbers; everything else holds "
                      "tokens and stays out of PCI DSS scope.")
-    features = {f.id for f in analysis.features}
     if "multi_tenancy" in features:
         lines.append("- Tenants: every query scoped by tenant (row-level security), tenant id in every token and log.")
     if "healthcare" in {d.id for d in analysis.domains}:

@@ -42,3 +42,27 @@ def test_build_or_buy_names_products_at_the_size_where_buying_wins() -> None:
     national = _summary("National ride-hailing platform for 5 million daily riders with live tracking and payments.")
     buy = national[national.index("## Build or buy"):national.index("## Roadmap")]
     assert "Calendly" not in buy and "Shopify" not in buy
+
+
+def test_reviewer_findings_person_is_not_kyc_and_a_saas_federates_its_customers_idps() -> None:
+    from archwright.tools.analyze import analyze_requirements
+
+    firm = analyze_requirements("An AI assistant for our 2,000-person law firm that answers questions over our contracts.")
+    assert "kyc_verification" not in {f.id for f in firm.features}
+    assert analyze_requirements("A tool-lending app for neighbours.").primary_domain == "general"
+    markdown = _summary("Project-management SaaS sold per seat: workspaces, SAML SSO with Okta and Entra ID for "
+                        "enterprise customers, 2,400 workspaces averaging 18 seats.")
+    assert "each customer signs in through its own identity provider" in markdown
+    assistant = _summary("An AI assistant for our 2,000-person law firm that answers questions over our contracts.")
+    assert "first words within 1.5 s" in assistant
+
+
+def test_device_messages_are_not_also_billed_as_api_requests() -> None:
+    from archwright.tools.analyze import analyze_requirements
+    from archwright.tools.compare import compare_architectures
+
+    fleet = analyze_requirements("Fleet telematics: 50,000 trackers report every 10 seconds; a dashboard for 200 dispatchers.")
+    serverless = compare_architectures(fleet, cloud="aws").options[0].monthly_cost
+    api = next(i for i in serverless.line_items if i.name == "API requests")
+    devices = next(i for i in serverless.line_items if i.name == "Device messages")
+    assert api.inputs["requests"] < devices.inputs["device_messages"] / 10
