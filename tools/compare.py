@@ -57,11 +57,13 @@ def compare_architectures(
     efforts = {s: _effort(catalog.styles[s], built[s], analysis, catalog) for s in unique_styles}
     cheapest = min(c.expected for c in costs.values())
     fastest = min(weeks for _, weeks, _ in efforts.values())
+    least_effort = min(team * weeks for team, weeks, _ in efforts.values())
     weights = _weights(analysis)
     options: list[Option] = []
     for style in unique_styles:
         team, weeks, effort_reason = efforts[style]
-        scores = _scores(catalog.styles[style], analysis, costs[style].expected, cheapest, weeks, fastest, team)
+        scores = _scores(catalog.styles[style], analysis, costs[style].expected, cheapest, weeks, fastest, team,
+                         least_effort)
         weighted = sum(weights[d] * scores[d].score for d in scores) / sum(weights.values())
         options.append(Option(
             style=style,
@@ -129,7 +131,8 @@ def _clamp(value: float) -> int:
 
 
 def _scores(
-    style: StyleSpec, analysis: Analysis, cost: float, cheapest: float, weeks: int, fastest: int, team: int
+    style: StyleSpec, analysis: Analysis, cost: float, cheapest: float, weeks: int, fastest: int, team: int,
+    least_effort: int,
 ) -> dict[Dimension, Score]:
     tier = analysis.scale.tier
     features = {f.id for f in analysis.features}
@@ -156,10 +159,14 @@ def _scores(
         reason=f"~${cost:,.0f}/month expected" + ("; the cheapest option." if cost <= cheapest
                                                   else f" against ~${cheapest:,.0f} for the cheapest option."),
     )
+    # Calendar time counts most, but being faster only by hiring more people is not free: the
+    # engineer-weeks spent count too.
+    effort = team * weeks
     scores["time_to_market"] = Score(
-        score=_clamp(10 * fastest / weeks),
-        reason=f"About {weeks} weeks to an MVP with {team} engineers"
-               + ("; the fastest option." if weeks <= fastest else f", against {fastest} for the fastest."),
+        score=_clamp(10 * (fastest / weeks) ** 0.7 * (least_effort / effort) ** 0.3),
+        reason=f"About {weeks} weeks to an MVP with {team} engineers ({effort} engineer-weeks)"
+               + ("; the fastest option" if weeks <= fastest else f", against {fastest} weeks for the fastest")
+               + ("" if effort <= least_effort else f"; the least effort is {least_effort} engineer-weeks") + ".",
     )
 
     simplicity, reason = style.operational_simplicity.score, style.operational_simplicity.reason
