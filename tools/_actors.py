@@ -182,6 +182,9 @@ def _noun_after(compiled: _Compiled, text: str, quantity: Quantity, right: int, 
         # "monthly transacting users 1.2M": the words before the noun carry the period.
         return _Noun(lead.group("noun"), lead.start(), quantity.end, text[max(0, lead.start() - 30) : quantity.start])
     if (word := _WORD.match(rest)) is not None and (noun := _plural(compiled, word.group("word"))) is not None:
+        # "a 25-employee agency" counts people; "10-visit passes" names a product
+        if rest.startswith("-") and compiled.lexicon.role_of(noun) != "staff":
+            return None
         end = quantity.end + word.end()
         return _Noun(noun, quantity.end + word.start("word"), end, text[quantity.end : end])
     return None

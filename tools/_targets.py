@@ -53,7 +53,7 @@ _RETENTION = re.compile(
     rf"\b(?:keep|keeps|kept|keeping|retain\w*|retention|store[ds]?|storing|archiv\w*|hold|held|preserv\w*|history|logs?"
     rf"|record\w*|readings|data)\b[^.;\n]{{0,60}}?\b(?:for|of|at\s+least|minimum|up\s+to)?\s*"
     rf"(?P<n1>{_DURATION_NUMBER})[\s-]*(?P<u1>{_DURATION_UNIT})\b"
-    rf"|\b(?P<n2>{_DURATION_NUMBER})[\s-]*(?P<u2>{_DURATION_UNIT})\s+(?:of\s+)?"
+    rf"|\b(?P<n2>{_DURATION_NUMBER})[\s-]*(?P<u2>{_DURATION_UNIT})\s+(?:of\s+)?(?:[a-z]+\s+)?"
     rf"(?:retention|history|historical|archive|data|readings|logs)\b",
     re.IGNORECASE,
 )

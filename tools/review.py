@@ -61,13 +61,17 @@ def _targets(analysis: Analysis) -> str:
         f"| Availability | {value:g}% (about {(100 - value) / 100 * 43_800:,.0f} minutes of downtime a month) | {source} |",
         f"| Latency | {f'{latency.value:g} {latency.unit}' if latency else default_latency} | "
         f"{latency.provenance if latency else 'assumed'} |",
-        f"| Peak load | {analysis.scale.peak_rps:,.0f} requests/s | see the scale assumptions |",
+        f"| Peak load | {_rate(analysis.scale.peak_rps)} requests/s | see the scale assumptions |",
     ]
     rows += [f"| Freshness | {m.evidence.text if m.evidence else m.kind} | stated |" for m in workload.targets.freshness]
     retention = workload.data.retention_days
     if retention is not None:
         rows.append(f"| Data retention | {retention.value:g} days | {retention.provenance} |")
     return "\n".join(rows)
+
+
+def _rate(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:.2g}"
 
 
 def _recovery(analysis: Analysis) -> str:
@@ -81,6 +85,11 @@ def _recovery(analysis: Analysis) -> str:
 
 def _delivery(analysis: Analysis) -> str:
     regimes = {c.id for c in analysis.compliance}
+    team = analysis.workload.team
+    if analysis.scale.tier == "starter" and not regimes and (team is None or team.value <= 2):
+        return ("- Two environments: a preview per pull request (or a local stack) and production; nothing else to "
+                "pay for or patch.\n- One pipeline: tests, then deploy on merge, with one-click rollback.\n"
+                "- Infrastructure as code from day one, so the project survives a laptop.")
     lines = [
         "- Three environments: development (shared), staging (production-like, smaller; priced as a line of the "
         "bill), production.",

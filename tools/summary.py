@@ -75,6 +75,10 @@ def risks(analysis: Analysis, comparison: Comparison) -> list[str]:
             f"{len(unverified)} of {len(best.monthly_cost.line_items)} cost lines use unverified unit prices "
             "(marked in the report); check them against the providers' pricing pages before budgeting."
         )
+    budget = analysis.workload.budget_usd_per_month
+    if budget is not None and best.monthly_cost.expected > budget.value:
+        found.insert(0, f"Over budget: the recommended option is about ${best.monthly_cost.expected:,.0f} a month against "
+                        f"the stated ${budget.value:,.0f}; cut scope, use free tiers or buy a hosted product.")
     if best.monthly_cost.region_warning:
         found.append(best.monthly_cost.region_warning)
     if features & {"real_time_tracking", "chat_messaging"}:

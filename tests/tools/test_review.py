@@ -66,3 +66,12 @@ def test_device_messages_are_not_also_billed_as_api_requests() -> None:
     api = next(i for i in serverless.line_items if i.name == "API requests")
     devices = next(i for i in serverless.line_items if i.name == "Device messages")
     assert api.inputs["requests"] < devices.inputs["device_messages"] / 10
+
+
+def test_stated_constraints_carry_through_the_review() -> None:
+    hobby = _summary("I'm a solo developer building a recipe box web app for me and maybe 50 friends; "
+                     "I want it to cost under $10 a month.")
+    assert "Over budget: the recommended option is about $" in hobby and "against the stated $10" in hobby
+    assert "Two environments" in hobby
+    clinic = _summary("Telehealth for US clinics with HIPAA and 7-year record retention; 30k visits per month.")
+    assert "Keep backups and archives for the stated 2555 days" in clinic
