@@ -69,7 +69,7 @@ class Volumes:
         return self.registered_users * self.storage_mb_per_user / 1_000
 
 
-def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0) -> Volumes:
+def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, streams_video: bool = True) -> Volumes:
     scale = analysis.scale
     # Device messages go to the IoT hub (their own line), not through the API entry or out to the internet.
     device_messages = _per_month(analysis, ("events",))
@@ -83,7 +83,7 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0) -> 
         storage_mb_per_user=domain.storage_mb_per_user,
         device_messages=device_messages * multiplier,
         llm_tokens=_per_month(analysis, ("llm_tokens",)) * multiplier,
-        video_hours=_video_hours(analysis) * multiplier,
+        video_hours=_video_hours(analysis) * multiplier if streams_video else 0.0,
         monthly_users=scale.daily_active_users / domain.dau_per_mau * multiplier,
     )
 
@@ -260,7 +260,8 @@ _ROLE_ITEMS: tuple[_Item, ...] = (
 def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> MonthlyCost:
     """Itemised low / expected / high monthly cost of `design`."""
     domain = catalog.domains[analysis.primary_domain]
-    scenarios = {name: volumes(analysis, domain, m) for name, m in SCENARIOS.items()}
+    streams_video = any(c.id.startswith("video_streaming") for c in design.components)
+    scenarios = {name: volumes(analysis, domain, m, streams_video) for name, m in SCENARIOS.items()}
     line_items: list[LineItem] = []
     for item in _items(design, analysis, catalog):
         unit = catalog.prices[design.cloud].get(item.price_id)

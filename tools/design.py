@@ -15,7 +15,7 @@ from archwright.resources import Catalog, Style, load_catalog
 from archwright.resources.models import CloudSpec, ModuleBlueprint, StyleSpec
 from archwright.tools._places import broader
 from archwright.tools.mermaid import render_flowchart
-from archwright.tools.models import Analysis, Architecture, Cloud, Component, Connection
+from archwright.tools.models import Analysis, Architecture, Cloud, Component, Connection, FeatureFinding
 
 _MODULE_SUFFIX = {"function": "function", "service": "service", "module": "module"}
 _LARGE_TIERS = {"large", "massive"}
@@ -97,7 +97,7 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
     # The domain's core first (a ride-sharing app has trips and dispatch whatever words were used),
     # then what the requirement asked for.
     blueprints = [(c, catalog.capability_blueprints[c]) for c in core_capabilities(analysis, catalog)]
-    blueprints += [(f.id, catalog.feature_blueprints[f.id]) for f in analysis.features]
+    blueprints += [(f.id, catalog.feature_blueprints[f.id]) for f in drawn_features(analysis)]
     for serves, blueprint in blueprints:
         module_id = graph.module(serves, blueprint)
         modules.append(module_id)
@@ -107,6 +107,10 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
             consumers.append(module_id)
     for regime in regimes:
         modules.append(graph.module(regime, catalog.compliance_blueprints[regime]))
+    drawn = {f.id for f in drawn_features(analysis)}
+    calls = next((c for c in graph.components.values() if c.id.startswith("video_calls_")), None)
+    if "video_streaming" not in drawn and calls is not None:
+        calls.features.append("video_streaming")
     if not modules:
         modules.append(graph.module("core", _core_blueprint(analysis, catalog)))
     if style != "serverless" and analysis.scale.tier in _CACHED_TIERS:
@@ -157,6 +161,20 @@ def baseline_roles(analysis: Analysis, catalog: Catalog) -> list[str]:
     elif staff_only:
         dropped.add("cdn")
     return [role for role in catalog.baseline_roles if role not in dropped]
+
+
+def drawn_features(analysis: Analysis) -> list[FeatureFinding]:
+    """The features a design draws: video streaming whose only evidence is a call ("book a video
+    consultation") is drawn as the call it is, not as a broadcast pipeline."""
+    calls = next((f for f in analysis.features if f.id == "video_calls"), None)
+    if calls is None:
+        return list(analysis.features)
+    spans = [(e.start, e.end) for e in calls.evidence]
+
+    def inside_a_call(finding: FeatureFinding) -> bool:
+        return bool(finding.evidence) and all(any(s <= e.start and e.end <= t for s, t in spans) for e in finding.evidence)
+
+    return [f for f in analysis.features if not (f.id == "video_streaming" and inside_a_call(f))]
 
 
 def core_capabilities(analysis: Analysis, catalog: Catalog) -> list[str]:

@@ -30,7 +30,7 @@ class DomainFinding(_Model):
 
 
 class FeatureFinding(_Model):
-    id: str = Field(description="Feature id, one of the 42 in archwright://features.")
+    id: str = Field(description="Feature id, one of the 43 in archwright://features.")
     name: str
     evidence: list[Evidence]
     implied_by: str | None = Field(

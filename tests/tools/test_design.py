@@ -156,3 +156,18 @@ def test_the_card_vault_is_its_own_zone_in_every_style(style: str) -> None:
     assert not any(c.id.startswith("pci_dss_") and c.layer == "application" for c in design.components)
     cost = compare_architectures(analysis, {style: design}, "aws").options[0].monthly_cost  # type: ignore[dict-item]
     assert any(i.component == "pci_dss_zone" and i.expected > 0 for i in cost.line_items)
+
+
+def test_a_video_consultation_is_drawn_as_a_call_not_a_broadcast() -> None:
+    from archwright.tools.compare import compare_architectures
+
+    consult = analyze_requirements("Telemedicine app for US patients: book a video consultation with a licensed physician.")
+    design = design_architecture(consult, "monolith", "azure")
+    ids = {c.id for c in design.components}
+    assert "rtc_service" in ids and "video_streaming_module" not in ids and "media_pipeline" not in ids
+    assert next(c for c in design.components if c.id == "rtc_service").service.startswith("Azure Communication Services")
+    cost = compare_architectures(consult, {"monolith": design}, "azure").options[0].monthly_cost
+    assert not any(i.name == "Video delivery" and i.expected > 0 for i in cost.line_items)
+    league = design_architecture(analyze_requirements("Live video for a sports league: stream 10 matches in HD."),
+                                 "monolith", "aws")
+    assert "video_streaming_module" in {c.id for c in league.components}
