@@ -31,6 +31,7 @@ LARGE_TEAM = 15
 HARDENING_WEEKS = 2
 COORDINATION_COST = 0.03
 MIN_WEEKS = 4
+SCALE_EFFORT = {"large": 1.25, "massive": 1.5}
 _LONG_LIVED = {"real_time_tracking", "chat_messaging", "video_streaming"}
 _DIMENSION_NAMES: dict[Dimension, str] = {
     "scalability": "scalability",
@@ -91,6 +92,8 @@ def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog:
     feature_weeks = sum(catalog.features[f.id].effort_weeks for f in analysis.features)
     feature_weeks += sum(catalog.capability_blueprints[c].effort_weeks for c in core_capabilities(analysis, catalog))
     compliance_weeks = sum(catalog.compliance[c.id].effort_weeks for c in analysis.compliance)
+    # At scale the same features take longer: performance work, resilience and load tests.
+    feature_weeks *= SCALE_EFFORT.get(analysis.scale.tier, 1.0)
     person_weeks = style.platform_weeks + feature_weeks * style.effort_factor + compliance_weeks
     modules = sum(1 for c in design.components if c.layer == "application")
     if analysis.team is not None:
@@ -98,7 +101,7 @@ def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog:
         staffing = f"team = the {team} engineers stated"
     else:
         team = style.base_team + math.ceil(modules / style.modules_per_engineer)
-        team += {"large": 1, "massive": 2}.get(analysis.scale.tier, 0)
+        team += {"large": 2, "massive": 5}.get(analysis.scale.tier, 0)
         staffing = (
             f"team = {style.base_team} base + {modules} modules / {style.modules_per_engineer} per engineer"
             + (" + scale" if analysis.scale.tier in ("large", "massive") else "")
