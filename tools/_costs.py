@@ -23,6 +23,7 @@ ZONE_VCPU = 0.5
 NON_PRODUCTION_SHARE = 0.3
 VIEWING_HOURS_PER_DAY = 0.5
 GB_PER_VIDEO_HOUR = 1.5
+DEVICE_PEAK_TO_AVERAGE = 1.5  # as the scale estimate adds them (workload.toml assumptions)
 FUNCTION_SECONDS = 0.2
 FUNCTION_GB = 0.5
 SESSION_MINUTES_PER_DAY = 30
@@ -73,9 +74,11 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, str
     scale = analysis.scale
     # Device messages go to the IoT hub (their own line), not through the API entry or out to the internet.
     device_messages = _per_month(analysis, ("events",))
+    # ...and the stream that ingests them is not the application's request path either.
+    device_peak = sum(d.per_second for d in analysis.workload.drivers if d.kind == "events") * DEVICE_PEAK_TO_AVERAGE
     return Volumes(
         requests=max(scale.monthly_requests - device_messages, 0.0) * multiplier,
-        peak_rps=scale.peak_rps * multiplier,
+        peak_rps=max(scale.peak_rps - device_peak, min(scale.peak_rps, 1.0)) * multiplier,
         daily_users=scale.daily_active_users * multiplier,
         registered_users=scale.registered_users * multiplier,
         write_share=domain.write_share,

@@ -124,6 +124,7 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
         integrations=reading.integrations,
         given=given.given_fields() if given is not None else [],
         conflicts=conflicts,
+        corrections=given,
     )
     analysis = Analysis(
         requirement=text,

@@ -77,6 +77,12 @@ def compare_architectures(
             weighted_score=round(weighted, 2),
         ))
     ranked = sorted(options, key=lambda o: (-o.weighted_score, o.monthly_cost.expected))
+    budget = analysis.workload.budget_usd_per_month
+    if budget is not None and ranked[0].monthly_cost.expected > budget.value:
+        # A stated budget is a constraint, not a weight: an option inside it goes first.
+        inside = [o for o in ranked if o.monthly_cost.expected <= budget.value]
+        if inside:
+            ranked = [inside[0], *(o for o in ranked if o is not inside[0])]
     return Comparison(
         cloud=cloud,
         options=options,
@@ -229,6 +235,12 @@ def _rationale(ranked: list[Option], analysis: Analysis, weights: dict[Dimension
         f"{best.name} scores {best.weighted_score:.1f}/10 on the weighted dimensions"
         + "".join(f", {o.name.lower()} {o.weighted_score:.1f}" for o in ranked[1:]) + "."
     ]
+    budget = analysis.workload.budget_usd_per_month
+    if budget is not None:
+        within = best.monthly_cost.expected <= budget.value
+        lines.append(f"The stated budget is ${budget.value:,.0f} a month: {best.name.lower()} at "
+                     f"~${best.monthly_cost.expected:,.0f} is " + ("within it." if within else
+                     "above it, and so is every other option; see the risks."))
     heaviest = sorted(weights, key=lambda d: -weights[d])[:2]
     lines.append(
         f"At the {analysis.scale.tier} tier (~{analysis.scale.daily_active_users:,} daily users, "

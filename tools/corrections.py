@@ -51,6 +51,9 @@ def check_ids(given: WorkloadInput, catalog: Catalog) -> None:
         unknown = [f for f in getattr(given, name) or () if f not in catalog.features]
         if unknown:
             problems.append(f"workload.{name}: unknown feature ids {unknown} (see archwright://features)")
+    places = catalog.workload.places.regions
+    if given.residency is not None and given.residency not in places:
+        problems.append(f"workload.residency {given.residency!r} is not a region code ({', '.join(sorted(places))})")
     unknown = [c for c in given.compliance or () if c not in catalog.compliance]
     if unknown:
         problems.append(f"workload.compliance: unknown regime ids {unknown} ({', '.join(catalog.compliance)})")
@@ -67,7 +70,7 @@ def apply(given: WorkloadInput, found: Found, catalog: Catalog) -> list[Conflict
     check_ids(given, catalog)
     conflicts: list[Conflict] = []
     _apply_findings(given, found, catalog, conflicts)
-    _apply_workload(given, found.reading, conflicts)
+    _apply_workload(given, found.reading, conflicts, catalog)
     return conflicts
 
 
@@ -129,17 +132,17 @@ def _figure(value: float, unit: str) -> Figure:
 
 
 def _replace_figure(
-    name: str, stated: Figure | None, value: float | None, unit: str, conflicts: list[Conflict]
+    name: str, stated: Figure | None, value: float | None, unit: str, conflicts: list[Conflict], tolerance: float = 0.05
 ) -> Figure | None:
     if value is None:
         return stated
-    if stated is not None and stated.provenance == "stated" and _differs(stated.value, value):
+    if stated is not None and stated.provenance == "stated" and _differs(stated.value, value, tolerance):
         conflicts.append(Conflict(field=name, stated=f"{stated.value:g} {stated.unit}", given=f"{value:g} {unit}",
                                   evidence=stated.evidence))
     return _figure(value, unit)
 
 
-def _apply_workload(given: WorkloadInput, reading: Reading, conflicts: list[Conflict]) -> None:
+def _apply_workload(given: WorkloadInput, reading: Reading, conflicts: list[Conflict], catalog: Catalog) -> None:
     if given.actors is not None:
         reading.actors = [
             Actor(role=a.role, noun=a.noun or a.role.replace("_", " ") + "s", count=a.count, period=a.period,
@@ -177,10 +180,17 @@ def _apply_workload(given: WorkloadInput, reading: Reading, conflicts: list[Conf
         reading.drivers = [d for d in reading.drivers if d.kind != "questions"]
         reading.drivers.append(_given_driver("questions", given.questions_per_day / SECONDS_PER_DAY))
     if given.burst is not None:
-        per_second = given.burst.count / (given.burst.minutes * 60)
+        stated_burst = next(iter(reading.bursts), None)
+        if stated_burst is not None and (stated_burst.count, stated_burst.minutes) != (given.burst.count, given.burst.minutes):
+            conflicts.append(Conflict(field="burst", stated=f"{stated_burst.count:,} in {stated_burst.minutes:g} min",
+                                      given=f"{given.burst.count:,} in {given.burst.minutes:g} min",
+                                      evidence=stated_burst.evidence))
+        per_person = catalog.workload.assumptions.burst_requests_per_person
+        per_second = given.burst.count * per_person / (given.burst.minutes * 60)
         reading.bursts = [Burst(
             count=given.burst.count, minutes=given.burst.minutes, per_second=round(per_second, 2), provenance="given",
-            formula=f"{given.burst.count:,} / ({given.burst.minutes:g} min x 60 s) = {per_second:,.1f}/s",
+            formula=f"{given.burst.count:,} arriving x {per_person:g} requests each / ({given.burst.minutes:g} min x 60 s)"
+                    f" = {per_second:,.1f} requests/s",
             confidence=1.0,
         )]
     reading.team = _replace_figure("team", reading.team, given.team, "engineers", conflicts)
@@ -188,7 +198,7 @@ def _apply_workload(given: WorkloadInput, reading: Reading, conflicts: list[Conf
                                      conflicts)
     reading.latency = _replace_figure("latency_ms", reading.latency, given.latency_ms, "ms", conflicts)
     reading.availability = _replace_figure("availability_percent", reading.availability, given.availability_percent,
-                                           "%", conflicts)
+                                           "%", conflicts, tolerance=0.0)
     reading.retention = _replace_figure("retention_days", reading.retention, given.retention_days, "days", conflicts)
     if given.residency is not None:
         if reading.residency is not None and reading.residency.code != given.residency:

@@ -8,9 +8,9 @@ supplied it, and it wins). `WorkloadInput` is the partial shape a caller passes 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from archwright.resources.models import ActorRole, DriverKind
 from archwright.tools._numbers import Period
@@ -147,6 +147,8 @@ class Workload(_Model):
     integrations: list[Integration] = Field(description="Existing platforms named for reuse.")
     given: list[str] = Field(description="The fields the caller supplied (they override the text).")
     conflicts: list[Conflict] = Field(description="Where a given value disagrees with the text.")
+    corrections: WorkloadInput | None = Field(
+        default=None, description="The corrections as the caller passed them; later corrections add to these.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,8 +168,8 @@ class ActorInput(_Model):
 
 
 class BurstInput(_Model):
-    count: int = Field(ge=1, le=10**12, description="People or requests arriving in the surge.")
-    minutes: float = Field(gt=0, le=24 * 60)
+    count: int = Field(ge=1, le=10**10, description="People arriving in the surge (each makes a few requests).")
+    minutes: float = Field(ge=0.5, le=24 * 60, description="Within how many minutes (at least half a minute).")
 
 
 class WorkloadInput(_Model):
@@ -190,7 +192,7 @@ class WorkloadInput(_Model):
     latency_ms: float | None = Field(default=None, gt=0, le=600_000)
     availability_percent: float | None = Field(default=None, ge=50, lt=100)
     retention_days: int | None = Field(default=None, ge=0, le=36_500)
-    integrations: list[str] | None = Field(default=None, max_length=40)
+    integrations: list[Annotated[str, StringConstraints(max_length=60)]] | None = Field(default=None, max_length=40)
 
     @model_validator(mode="after")
     def _lower_codes(self) -> WorkloadInput:

@@ -87,7 +87,8 @@ def analysis_of(
 ) -> Analysis:
     """The analysis to work from: the caller's (validated) or a fresh one of the requirement, with the
     caller's workload corrections applied (a passed analysis is re-read from its own requirement then,
-    so the corrections flow through the scale estimate exactly as they would on first reading)."""
+    with its earlier corrections and the new ones, so they flow through the scale estimate exactly as
+    they would on first reading)."""
     if requirement is not None and analysis is not None:
         raise ToolInputError("Give either `requirement` (text) or `analysis` (an analyze_requirements result), not both.")
     if analysis is not None:
@@ -98,7 +99,13 @@ def analysis_of(
                 "The `analysis` object does not validate: " + validation_summary(error)
                 + ". Pass the structured result of analyze_requirements unchanged, or pass `requirement` instead."
             ) from None
-        return runtime.advisor.analyze(checked.requirement, workload) if workload is not None else checked
+        if workload is None:
+            return checked
+        # Corrections add up across calls: the new ones on top of those the analysis already carries.
+        earlier = checked.workload.corrections
+        merged = workload if earlier is None else WorkloadInput.model_validate(
+            {**earlier.model_dump(exclude_none=True), **workload.model_dump(exclude_none=True)})
+        return runtime.advisor.analyze(checked.requirement, merged)
     if requirement is None:
         raise ToolInputError("Missing input: give `requirement` (the app idea as text) or `analysis`.")
     return runtime.advisor.analyze(requirement, workload)
@@ -152,7 +159,7 @@ def _compare(runtime: Runtime, given: CompareInput, _: ToolCall) -> Comparison:
 def _summarize(runtime: Runtime, given: SummaryInput, _: ToolCall) -> Summary:
     advisor = runtime.advisor
     analysis = analysis_of(runtime, given.requirement, given.analysis, given.workload)
-    if given.comparison is None:
+    if given.comparison is None or given.workload is not None:  # a correction re-prices: never mix two sizings
         designs = advisor.designs(analysis, STYLES, given.cloud)
         return advisor.summarize(analysis, advisor.compare(analysis, designs, given.cloud), designs)
     try:

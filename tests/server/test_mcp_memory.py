@@ -186,6 +186,25 @@ async def test_generate_report_applies_the_workload_correction_to_its_analysis(m
             "requirement": RIDE, "styles": ["monolith"], "workload": {"users": {"count": 250000, "period": "daily"}}})
         assert result.structured_content["status"] == "success"
         run = json.loads((await client.read_resource(result.structured_content["run"])).contents[0].text)
+        report = (await client.read_resource(result.structured_content["report"])).contents[0].text
+    assert "| Users: 250,000 (daily) | (given by the caller) |" in report
     analysis = next(step for step in run["steps"] if step["path"] == "analyze")["output"]["analysis"]
     assert analysis["users"]["count"] == 250000 and analysis["users"]["provenance"] == "given"
     assert analysis["workload"]["conflicts"][0]["field"] == "users"
+
+
+async def test_corrections_add_up_across_calls_and_a_summary_never_mixes_two_sizings(make_server) -> None:
+    async with Client(make_server()) as client:
+        first = await client.call_tool("analyze_requirements", {
+            "requirement": RIDE, "workload": {"users": {"count": 250000, "period": "daily"}}})
+        design = await client.call_tool("design_architecture", {
+            "analysis": first.structured_content, "workload": {"team": 6}, "style": "monolith"})
+        assert "~250,000 daily users" in design.structured_content["summary"]  # the earlier correction holds
+        compared = await client.call_tool("compare_architectures", {
+            "analysis": first.structured_content, "workload": {"team": 6}, "styles": ["monolith"]})
+        assert compared.structured_content["options"][0]["team_size"] == 6
+        summary = await client.call_tool("generate_summary", {
+            "analysis": first.structured_content, "comparison": compared.structured_content,
+            "workload": {"users": {"count": 2000000, "period": "daily"}}})
+        assert "~2,000,000 daily users" in summary.structured_content["markdown"]
+        assert "~250,000 daily users" not in summary.structured_content["markdown"]

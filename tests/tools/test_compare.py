@@ -202,3 +202,14 @@ def test_video_delivery_is_priced_from_hours_watched_by_volume_tier() -> None:
     assert video.inputs["video_hours"] == pytest.approx(200_000 * 0.5 * 30.4)
     assert gigabytes * 0.02 < video.expected < gigabytes * 0.085  # tiered, not the first tier's rate for all
     assert cost.dominant_driver.startswith("Video delivery")
+
+
+def test_a_stated_budget_is_a_constraint_on_the_pick() -> None:
+    text = ("Booking app for our climbing gym with 2,000 members, reminders and payments by card; "
+            "we can spend at most $150 a month on hosting.")
+    comparison = compare_architectures(analyze_requirements(text), cloud="aws")
+    best = next(o for o in comparison.options if o.style == comparison.recommendation.style)
+    affordable = [o for o in comparison.options if o.monthly_cost.expected <= 150]
+    if affordable:
+        assert best.monthly_cost.expected <= 150
+    assert any("The stated budget is $150 a month" in line for line in comparison.recommendation.rationale)

@@ -69,3 +69,29 @@ def test_a_correction_changes_the_priced_advice() -> None:
 
     before, after = expected_cost(plain), expected_cost(corrected)
     assert after["serverless"] > before["serverless"] * 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"burst": {"count": 10**12, "minutes": 1e-300}}, "minutes"),
+        ({"integrations": ["x" * 5000]}, "integrations"),
+        ({"residency": "mars"}, "not a region code"),
+    ],
+)
+def test_absurd_corrections_are_refused(fields: dict, message: str) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises((ValidationError, CorrectionError), match=message):
+        analyze_requirements("A ride-sharing app for 100k daily users.", WorkloadInput.model_validate(fields))
+
+
+def test_a_given_surge_counts_people_like_a_stated_one_and_conflicts_are_reported() -> None:
+    text = "Ticket shop: 200k people arrive in the first 10 minutes when tickets go on sale."
+    same = analyze_requirements(text, _given(burst={"count": 200_000, "minutes": 10}))
+    assert same.scale.peak_rps == pytest.approx(analyze_requirements(text).scale.peak_rps)
+    assert same.workload.conflicts == []
+    other = analyze_requirements(text, _given(burst={"count": 400_000, "minutes": 10}, availability_percent=99.99))
+    assert [c.field for c in other.workload.conflicts] == ["burst"]
+    stated = analyze_requirements("Shop with 99.9% uptime.", _given(availability_percent=99.99))
+    assert [c.field for c in stated.workload.conflicts] == ["availability_percent"]
