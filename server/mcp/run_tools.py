@@ -201,7 +201,8 @@ GENERATE_REPORT = ToolSpec(
         "parallel, compare, summarize. Returns the executive summary and links to the stored run, the full "
         "report and its trace; reports progress per step. If the requirement is too vague, the run suspends "
         "with questions: the client is asked directly when it supports elicitation, otherwise the result "
-        "carries the question and run_id to answer with resume_workflow."
+        "carries the question and run_id to answer with resume_workflow. Pass `workload` corrections (as for "
+        "analyze_requirements) to size and price the report from what you know."
     ),
     input_model=ReportRequest, output_model=ReportResult, annotations=WRITES_RECORDS,
     run=_generate_report, text=report_text, links=report_links, traced=True,
