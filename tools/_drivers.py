@@ -16,7 +16,7 @@ from functools import cache
 from archwright.resources import load_catalog
 from archwright.resources.models import DriverKind, FrequencyLexicon
 from archwright.tools._actors import ActorMention
-from archwright.tools._numbers import WINDOW, Sentences, quantities
+from archwright.tools._numbers import WINDOW, Sentences, number_in_words, quantities
 from archwright.tools._text import alternation
 
 SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86_400.0, "week": 604_800.0,
@@ -27,9 +27,6 @@ _UNIT_OF = {
     "yr": "year", "daily": "day", "weekly": "week", "monthly": "month", "hourly": "hour", "yearly": "year",
     "annually": "year", "nightly": "day",
 }
-_SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
-                  "fifteen": 15, "twenty": 20, "thirty": 30, "sixty": 60}
-
 
 @dataclass(frozen=True)
 class DriverMention:
@@ -101,7 +98,7 @@ def _compiled() -> _Compiled:
 def _number(word: str | None) -> float:
     if not word:
         return 1.0
-    return float(_SMALL_NUMBERS.get(word.lower(), word) if not word[0].isdigit() else word)
+    return float(word) if word[0].isdigit() else number_in_words(word) or 1.0
 
 
 def rate_drivers(text: str) -> Iterator[DriverMention]:

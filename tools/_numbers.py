@@ -149,6 +149,15 @@ def _digits_value(text: str, unit: str | None) -> float:
     return value
 
 
+# Small numbers written as words ("every five minutes", "seven years"), for the readers of periods.
+NUMBER_WORDS: tuple[str, ...] = tuple(sorted((*_SMALL, *_TENS), key=len, reverse=True))
+
+
+def number_in_words(text: str) -> float | None:
+    """The value of a number written in words ("seven", "twenty-five thousand"), else None."""
+    return _words_value(text)
+
+
 def _words_value(text: str) -> float | None:
     words = [_SPELLED.get(word, word) for word in re.split(r"[\s-]+", text.lower())]
     total = 0.0

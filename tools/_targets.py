@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from archwright.tools._numbers import NUMBER_WORDS, number_in_words
+
 
 @dataclass(frozen=True)
 class Stated:
@@ -45,9 +47,7 @@ _AVAILABILITY = re.compile(
 _NINES = {"two": 99.0, "three": 99.9, "four": 99.99, "five": 99.999}
 
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "twelve": 12, "eighteen": 18, "twenty": 20, "thirty": 30, "ninety": 90}
-_DURATION_NUMBER = rf"{_NUMBER}|{'|'.join(_WORD_NUMBERS)}"
+_DURATION_NUMBER = rf"{_NUMBER}|{'|'.join(NUMBER_WORDS)}"
 _DURATION_UNIT = r"days?|weeks?|months?|years?|yrs?"
 _RETENTION = re.compile(
     rf"\b(?:keep|keeps|kept|keeping|retain\w*|retention|store[ds]?|storing|archiv\w*|hold|held|preserv\w*|history|logs?"
@@ -124,7 +124,7 @@ def retention(text: str) -> Stated | None:
     if found is None:
         return None
     raw, unit = (found.group("n1"), found.group("u1")) if found.group("n1") else (found.group("n2"), found.group("u2"))
-    number = _WORD_NUMBERS.get(raw.lower()) or _value(raw)
+    number = number_in_words(raw) if raw[0].isalpha() else _value(raw)
     unit = unit.lower().rstrip("s")
     days = number * _DAYS["year" if unit == "yr" else unit]
     return Stated(days, "days", found.start(), found.end())
