@@ -9,7 +9,7 @@ before the tenants that buy them; devices never count as people, their reports d
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from archwright.resources import Catalog
 from archwright.resources.models import DomainSpec
@@ -72,7 +72,6 @@ class Reading:
     team: Figure | None
     budget: Figure | None
     integrations: list[Integration]
-    notes: list[str] = field(default_factory=list)
 
 
 def read(text: str, catalog: Catalog) -> Reading:
