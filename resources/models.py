@@ -285,7 +285,9 @@ class QuestionRule(_Strict):
 class BuyOption(_Strict):
     """A product that already does a module's job, and the scale up to which buying is the better call."""
 
-    for_: tuple[str, ...] = Field(alias="for")
+    for_: tuple[str, ...] = Field(default=(), alias="for")
+    phrases: tuple[str, ...] = Field(default=(), description="Words in the requirement that name a whole product "
+                                     "one buys (payroll, a helpdesk): the buy is about the app, not one module.")
     products: str
     until: Literal["starter", "small", "medium", "large", "massive"]
     monthly: tuple[float, float]

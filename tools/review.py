@@ -5,6 +5,8 @@ and the recommended design rather than written once for every app.
 
 from __future__ import annotations
 
+import re
+
 from archwright.resources import load_catalog
 from archwright.tools.models import Analysis, Architecture, Option
 
@@ -152,12 +154,19 @@ def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
     """Products that already do a module's job at this size (resources/data/buy.toml), with the trade-off."""
     serves = {feature for c in design.components for feature in c.features}
     tier = _TIERS.index(analysis.scale.tier)
-    lines = [
-        f"- **Buy {option.products}** for {', '.join(sorted(set(option.for_) & serves)).replace('_', ' ')} "
-        f"(about ${option.monthly[0]:,.0f}-${option.monthly[1]:,.0f} a month, list prices to confirm): {option.trade_off}"
-        for option in load_catalog().buy
-        if set(option.for_) & serves and tier <= _TIERS.index(option.until)
-    ]
+    text = analysis.requirement.lower()
+    lines = []
+    for option in load_catalog().buy:
+        if tier > _TIERS.index(option.until):
+            continue
+        named = [p for p in option.phrases if re.search(rf"\b{re.escape(p)}\b", text)]
+        modules = sorted(set(option.for_) & serves)
+        if not named and not modules:
+            continue
+        what = f"the whole {option.phrases[0]} product" if named else ", ".join(modules).replace("_", " ")
+        line = (f"- **Buy {option.products}** for {what} (about ${option.monthly[0]:,.0f}-"
+                f"${option.monthly[1]:,.0f} a month, list prices to confirm): {option.trade_off}")
+        lines.insert(0, line) if named else lines.append(line)  # a whole-product buy answers first
     return "\n".join(lines) if lines else "Build: no off-the-shelf product does the core of this at this scale."
 
 

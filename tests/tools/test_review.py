@@ -75,3 +75,11 @@ def test_stated_constraints_carry_through_the_review() -> None:
     assert "Two environments" in hobby
     clinic = _summary("Telehealth for US clinics with HIPAA and 7-year record retention; 30k visits per month.")
     assert "Keep backups and archives for the stated 2555 days" in clinic
+
+
+def test_a_whole_product_people_buy_is_the_first_answer() -> None:
+    payroll = _summary("Our 25-person agency needs to run monthly salaries, tax withholding and payslips for staff "
+                       "in three US states.")
+    buy = payroll[payroll.index("## Build or buy"):payroll.index("## Roadmap")]
+    assert buy.splitlines()[2].startswith("- **Buy Gusto, ADP, Rippling")
+    assert "for the whole payroll product" in buy
