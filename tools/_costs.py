@@ -23,6 +23,7 @@ ZONE_VCPU = 0.5
 NON_PRODUCTION_SHARE = 0.3
 VIEWING_HOURS_PER_DAY = 0.5
 GB_PER_VIDEO_HOUR = 1.5
+SURGE_HOURS_PER_MONTH = 20  # surges last minutes; capacity is pre-scaled for a window around each
 DEVICE_PEAK_TO_AVERAGE = 1.5  # as the scale estimate adds them (workload.toml assumptions)
 FUNCTION_SECONDS = 0.2
 FUNCTION_GB = 0.5
@@ -47,6 +48,7 @@ class Volumes:
 
     requests: float
     peak_rps: float
+    steady_peak_rps: float
     daily_users: float
     registered_users: float
     write_share: float
@@ -79,6 +81,7 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, str
     return Volumes(
         requests=max(scale.monthly_requests - device_messages, 0.0) * multiplier,
         peak_rps=max(scale.peak_rps - device_peak, min(scale.peak_rps, 1.0)) * multiplier,
+        steady_peak_rps=max((scale.steady_peak_rps or scale.peak_rps) - device_peak, min(scale.peak_rps, 1.0)) * multiplier,
         daily_users=scale.daily_active_users * multiplier,
         registered_users=scale.registered_users * multiplier,
         write_share=domain.write_share,
@@ -126,12 +129,17 @@ def _n(value: float) -> str:
 
 
 def _nodes_vcpu(v: Volumes, services: int) -> float:
-    busy = v.peak_rps * VCPU_SECONDS_PER_REQUEST / TARGET_UTILISATION
+    busy = v.steady_peak_rps * VCPU_SECONDS_PER_REQUEST / TARGET_UTILISATION
     return max(MIN_NODE_VCPUS, math.ceil(busy + 0.5 * services))
 
 
 def _tasks(v: Volumes) -> int:
-    return max(2, math.ceil(v.peak_rps / RPS_PER_TASK))
+    """Always-on tasks for the busiest ordinary hour; a surge scales out for its hours (a line of its own)."""
+    return max(2, math.ceil(v.steady_peak_rps / RPS_PER_TASK))
+
+
+def _surge_tasks(v: Volumes) -> int:
+    return max(0, math.ceil(v.peak_rps / RPS_PER_TASK) - _tasks(v))
 
 
 def _db_vcpus(v: Volumes) -> int:
@@ -173,9 +181,9 @@ def _items(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[_
                       "730 hours x cluster-hour price", lambda v: {"hours": HOURS_PER_MONTH}),
                 _Item("Worker nodes", "platform", "node_vcpu_hour",
                       lambda v: _nodes_vcpu(v, modules) * HOURS_PER_MONTH,
-                      f"max({MIN_NODE_VCPUS}, peak rps x {VCPU_SECONDS_PER_REQUEST} vCPU-s / {TARGET_UTILISATION} "
-                      f"utilisation + 0.5 per service) vCPU x 730 h",
-                      lambda v: {"vcpus": _nodes_vcpu(v, modules), "peak_rps": v.peak_rps, "services": modules}),
+                      f"max({MIN_NODE_VCPUS}, busiest ordinary hour's rps x {VCPU_SECONDS_PER_REQUEST} vCPU-s / "
+                      f"{TARGET_UTILISATION} utilisation + 0.5 per service) vCPU x 730 h",
+                      lambda v: {"vcpus": _nodes_vcpu(v, modules), "peak_rps": v.steady_peak_rps, "services": modules}),
                 _Item("NAT gateways", "platform", "nat_hour", lambda v: 2 * HOURS_PER_MONTH,
                       "2 zones x 730 hours", lambda v: {"gateways": 2, "hours": HOURS_PER_MONTH}),
             ]
@@ -183,12 +191,17 @@ def _items(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[_
             items += [
                 _Item("Application containers (vCPU)", "application", "container_vcpu_hour",
                       lambda v: _tasks(v) * HOURS_PER_MONTH,
-                      f"max(2, peak rps / {RPS_PER_TASK}) tasks x 1 vCPU x 730 h",
-                      lambda v: {"tasks": _tasks(v), "peak_rps": v.peak_rps}),
+                      f"max(2, busiest ordinary hour's rps / {RPS_PER_TASK}) tasks x 1 vCPU x 730 h",
+                      lambda v: {"tasks": _tasks(v), "peak_rps": v.steady_peak_rps}),
                 _Item("Application containers (memory)", "application", "container_gb_hour",
                       lambda v: _tasks(v) * 2 * HOURS_PER_MONTH,
                       "tasks x 2 GB x 730 h", lambda v: {"tasks": _tasks(v)}),
             ]
+        if analysis.scale.steady_peak_rps is not None:  # a surge: scale out for it, not all month
+            items.append(_Item("Surge capacity", "application", "container_vcpu_hour",
+                               lambda v: _surge_tasks(v) * SURGE_HOURS_PER_MONTH,
+                               f"extra tasks for the surge peak x {SURGE_HOURS_PER_MONTH} h a month (pre-scaled "
+                               "windows around each surge)", lambda v: {"surge_tasks": _surge_tasks(v)}))
         small_db = analysis.scale.tier in ("starter", "small")
         limit = catalog.clouds[design.cloud].limits.get("db_max_storage_gb", math.inf)
 

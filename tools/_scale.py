@@ -104,7 +104,9 @@ def estimate_scale(
         )
         peak += event_peak
         monthly += machine.events_per_second * SECONDS_PER_DAY * DAYS_PER_MONTH
+    steady: float | None = None
     if machine.burst_per_second > peak:
+        steady = peak
         notes.append(
             f"Peak load is the surge, not the average hour: {machine.burst_words} (the steady peak would be "
             f"{_n(peak)} requests/s)."
@@ -115,6 +117,7 @@ def estimate_scale(
         tier=tier,
         daily_active_users=round(dau),
         peak_rps=round(peak, 2),
+        steady_peak_rps=round(steady, 2) if steady is not None else None,
         monthly_requests=round(monthly),
         registered_users=round(registered),
         assumptions=notes,

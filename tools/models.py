@@ -71,7 +71,9 @@ class Scale(_Model):
 
     tier: Tier
     daily_active_users: int = Field(ge=0)
-    peak_rps: float = Field(ge=0, description="Requests per second in the busiest hour.")
+    peak_rps: float = Field(ge=0, description="Requests per second in the busiest hour (or the surge, when higher).")
+    steady_peak_rps: float | None = Field(
+        default=None, ge=0, description="The busiest hour without the surge, when a surge sets peak_rps.")
     monthly_requests: int = Field(ge=0)
     registered_users: int = Field(ge=0)
     assumptions: list[str] = Field(description="Every estimate made, with the number it used and why.")

@@ -213,3 +213,13 @@ def test_a_stated_budget_is_a_constraint_on_the_pick() -> None:
     if affordable:
         assert best.monthly_cost.expected <= 150
     assert any("The stated budget is $150 a month" in line for line in comparison.recommendation.rationale)
+
+
+def test_a_surge_is_capacity_for_its_hours_not_all_month() -> None:
+    drop = analyze_requirements("Concert ticket shop, quiet most days with 2k visitors a day; when tickets drop, "
+                                "1.5 million fans hit the site within 10 minutes.")
+    assert drop.scale.steady_peak_rps is not None and drop.scale.steady_peak_rps < drop.scale.peak_rps / 100
+    monolith = next(o for o in compare_architectures(drop, cloud="aws").options if o.style == "monolith")
+    items = {i.name: i for i in monolith.monthly_cost.line_items}
+    assert items["Application containers (vCPU)"].inputs["tasks"] == 2  # the ordinary hour
+    assert items["Surge capacity"].inputs["surge_tasks"] > 10 and "20 h a month" in items["Surge capacity"].formula
