@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archwright.resources import Catalog
+from archwright.resources import Catalog, load_catalog
 from archwright.resources.models import DomainSpec
 from archwright.tools._scale import DAYS_PER_MONTH
 from archwright.tools.models import Analysis, Architecture, LineItem, MonthlyCost
@@ -24,7 +24,6 @@ NON_PRODUCTION_SHARE = 0.3
 VIEWING_HOURS_PER_DAY = 0.5
 GB_PER_VIDEO_HOUR = 1.5
 SURGE_HOURS_PER_MONTH = 20  # surges last minutes; capacity is pre-scaled for a window around each
-DEVICE_PEAK_TO_AVERAGE = 1.5  # as the scale estimate adds them (workload.toml assumptions)
 FUNCTION_SECONDS = 0.2
 FUNCTION_GB = 0.5
 SESSION_MINUTES_PER_DAY = 30
@@ -77,7 +76,8 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, str
     # Device messages go to the IoT hub (their own line), not through the API entry or out to the internet.
     device_messages = _per_month(analysis, ("events",))
     # ...and the stream that ingests them is not the application's request path either.
-    device_peak = sum(d.per_second for d in analysis.workload.drivers if d.kind == "events") * DEVICE_PEAK_TO_AVERAGE
+    device_peak = sum(d.per_second for d in analysis.workload.drivers if d.kind == "events") * (
+        load_catalog().workload.assumptions.peak_to_average_events)
     return Volumes(
         requests=max(scale.monthly_requests - device_messages, 0.0) * multiplier,
         peak_rps=max(scale.peak_rps - device_peak, min(scale.peak_rps, 1.0)) * multiplier,

@@ -25,7 +25,7 @@ _TIER_BY_DAU: tuple[tuple[float, Tier], ...] = (
     (1_000, "starter"), (10_000, "small"), (100_000, "medium"), (1_000_000, "large"),
 )
 _TIER_BY_RPS: tuple[tuple[float, Tier], ...] = ((10, "starter"), (100, "small"), (1_000, "medium"), (10_000, "large"))
-_TIER_ORDER: tuple[Tier, ...] = ("starter", "small", "medium", "large", "massive")
+TIER_ORDER: tuple[Tier, ...] = ("starter", "small", "medium", "large", "massive")
 
 
 def _tier(value: float, bands: tuple[tuple[float, Tier], ...]) -> Tier:
@@ -35,7 +35,8 @@ def _tier(value: float, bands: tuple[tuple[float, Tier], ...]) -> Tier:
     return "massive"
 
 
-def _n(value: float) -> str:
+def number(value: float) -> str:
+    """A figure as the assumptions print it: thousands separated, small values with two decimals."""
     return f"{value:,.0f}" if value >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
@@ -77,30 +78,30 @@ def estimate_scale(
     elif users is not None and users.period == "concurrent" and not users.vague:
         peak = users.count * REQUESTS_PER_ONLINE_USER_PER_SECOND
         notes.append(
-            f"Peak load: {_n(users.count)} users online at once x {REQUESTS_PER_ONLINE_USER_PER_SECOND} "
-            f"requests per second each = {_n(peak)} requests/s."
+            f"Peak load: {number(users.count)} users online at once x {REQUESTS_PER_ONLINE_USER_PER_SECOND} "
+            f"requests per second each = {number(peak)} requests/s."
         )
     else:
         average = dau * domain.requests_per_dau / SECONDS_PER_DAY
         peak = average * domain.peak_factor
         notes.append(
-            f"Peak load: {_n(dau)} daily users x {_n(domain.requests_per_dau)} requests a day / 86,400 s "
-            f"x peak factor {domain.peak_factor} ({domain.name}) = {_n(peak)} requests/s."
+            f"Peak load: {number(dau)} daily users x {number(domain.requests_per_dau)} requests a day / 86,400 s "
+            f"x peak factor {domain.peak_factor} ({domain.name}) = {number(peak)} requests/s."
         )
     monthly = dau * domain.requests_per_dau * DAYS_PER_MONTH
     if rate is not None:
         from_rate = rate.per_second / domain.peak_factor * SECONDS_PER_DAY * DAYS_PER_MONTH
         if from_rate > monthly:
             notes.append(
-                f"Monthly requests from the stated peak: {_n(rate.per_second)}/s / peak factor "
-                f"{domain.peak_factor} x 86,400 s x 30.4 days = {_n(from_rate)}."
+                f"Monthly requests from the stated peak: {number(rate.per_second)}/s / peak factor "
+                f"{domain.peak_factor} x 86,400 s x 30.4 days = {number(from_rate)}."
             )
             monthly = from_rate
     if machine.events_per_second > 0:
         event_peak = machine.events_per_second * machine.peak_to_average
         notes.append(
-            f"Device and message traffic: {_n(machine.events_per_second)} events/s on average x "
-            f"{machine.peak_to_average} at peak = {_n(event_peak)} writes/s on top of {_n(peak)} requests/s."
+            f"Device and message traffic: {number(machine.events_per_second)} events/s on average x "
+            f"{machine.peak_to_average} at peak = {number(event_peak)} writes/s on top of {number(peak)} requests/s."
         )
         peak += event_peak
         monthly += machine.events_per_second * SECONDS_PER_DAY * DAYS_PER_MONTH
@@ -109,10 +110,10 @@ def estimate_scale(
         steady = peak
         notes.append(
             f"Peak load is the surge, not the average hour: {machine.burst_words} (the steady peak would be "
-            f"{_n(peak)} requests/s)."
+            f"{number(peak)} requests/s)."
         )
         peak = machine.burst_per_second
-    tier = max(_tier(dau, _TIER_BY_DAU), _tier(peak, _TIER_BY_RPS), key=_TIER_ORDER.index)
+    tier = max(_tier(dau, _TIER_BY_DAU), _tier(peak, _TIER_BY_RPS), key=TIER_ORDER.index)
     return Scale(
         tier=tier,
         daily_active_users=round(dau),
@@ -131,8 +132,8 @@ def _daily_actives(
         if rate is not None:
             dau = rate.per_second / domain.peak_factor * SECONDS_PER_DAY / domain.requests_per_dau
             notes.append(
-                f"Daily users from the stated {_n(rate.per_second)} requests/s: / peak factor {domain.peak_factor} "
-                f"x 86,400 s / {_n(domain.requests_per_dau)} requests per user a day = {_n(dau)}."
+                f"Daily users from the stated {number(rate.per_second)} requests/s: / peak factor {domain.peak_factor} "
+                f"x 86,400 s / {number(domain.requests_per_dau)} requests per user a day = {number(dau)}."
             )
             return dau
         if machine.events_per_second > 0:
@@ -145,33 +146,33 @@ def _daily_actives(
         return DEFAULT_DAU
     count = users.count
     if users.vague:
-        notes.append(f"The stated size is vague; read it as about {_n(count)} registered users.")
+        notes.append(f"The stated size is vague; read it as about {number(count)} registered users.")
     if users.period == "daily":
         return count
     if users.period == "weekly":
-        notes.append(f"Daily users: {_n(count)} weekly x {DAU_PER_WAU} = {_n(count * DAU_PER_WAU)}.")
+        notes.append(f"Daily users: {number(count)} weekly x {DAU_PER_WAU} = {number(count * DAU_PER_WAU)}.")
         return count * DAU_PER_WAU
     if users.period == "monthly":
         dau = count * domain.dau_per_mau
         notes.append(
-            f"Daily users: {_n(count)} monthly x {domain.dau_per_mau} daily/monthly ratio ({domain.name}) = {_n(dau)}."
+            f"Daily users: {number(count)} monthly x {domain.dau_per_mau} daily/monthly ratio ({domain.name}) = {number(dau)}."
         )
         return dau
     if users.period == "yearly":
         dau = count * MAU_PER_YEARLY * domain.dau_per_mau
-        notes.append(f"Daily users: {_n(count)} a year / 6 (repeat visits) x {domain.dau_per_mau} = {_n(dau)}.")
+        notes.append(f"Daily users: {number(count)} a year / 6 (repeat visits) x {domain.dau_per_mau} = {number(dau)}.")
         return dau
     if users.period == "concurrent":
         dau = count / CONCURRENT_SHARE_OF_DAU
         notes.append(
-            f"Daily users: {_n(count)} online at once, taken as {CONCURRENT_SHARE_OF_DAU:.0%} of the day's users "
-            f"= {_n(dau)}."
+            f"Daily users: {number(count)} online at once, taken as {CONCURRENT_SHARE_OF_DAU:.0%} of the day's users "
+            f"= {number(dau)}."
         )
         return dau
     share = WORKFORCE_ACTIVE_SHARE if users.workforce else domain.active_share
     dau = count * share
     who = "staff use an internal tool most working days" if users.workforce else f"typical for {domain.name}"
-    notes.append(f"Daily users: {_n(count)} in total x {share} active on a given day ({who}) = {_n(dau)}.")
+    notes.append(f"Daily users: {number(count)} in total x {share} active on a given day ({who}) = {number(dau)}.")
     return dau
 
 
@@ -179,5 +180,5 @@ def _registered(domain: DomainSpec, users: Users | None, dau: float, notes: list
     if users is not None and users.period == "total":
         return users.count
     registered = dau / domain.active_share
-    notes.append(f"Registered users: {_n(dau)} daily / {domain.active_share} active share = {_n(registered)}.")
+    notes.append(f"Registered users: {number(dau)} daily / {domain.active_share} active share = {number(registered)}.")
     return registered

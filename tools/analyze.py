@@ -168,10 +168,6 @@ def _implied_by_context(found: Found, catalog: Catalog) -> None:
     found.features.sort(key=lambda f: order.index(f.id))
 
 
-def _evidence(text: str, start: int, end: int) -> Evidence:
-    return Evidence(text=text[start:end], start=start, end=end)
-
-
 def _match_evidence(document: Document, matches: Iterable[Match]) -> list[Evidence]:
     """Up to three quotes, longest first among overlapping ones, then in reading order."""
     chosen: list[Match] = []
@@ -319,7 +315,7 @@ def _compliance(
                 if found := context.search(document.original):
                     findings.append(ComplianceFinding(
                         id=regime.id, name=regime.name, implied=True,  # type: ignore[arg-type]
-                        evidence=[_evidence(document.original, found.start(), found.end())],
+                        evidence=[workload.evidence(document.original, found.start(), found.end())],
                     ))
                     break
     return findings

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from archwright.resources import load_catalog
+from archwright.tools._scale import TIER_ORDER
 from archwright.tools.models import Analysis, Architecture, Option
 
 # Availability a design of each tier is built for when the requirement states none.
@@ -147,17 +148,14 @@ def _data(design: Architecture) -> str:
     return "\n".join(rows) + "\n\nEach module owns its tables; others read them through its API or its events."
 
 
-_TIERS = ("starter", "small", "medium", "large", "massive")
-
-
 def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
     """Products that already do a module's job at this size (resources/data/buy.toml), with the trade-off."""
     serves = {feature for c in design.components for feature in c.features}
-    tier = _TIERS.index(analysis.scale.tier)
+    tier = TIER_ORDER.index(analysis.scale.tier)
     text = analysis.requirement.lower()
     lines = []
     for option in load_catalog().buy:
-        if tier > _TIERS.index(option.until):
+        if tier > TIER_ORDER.index(option.until):
             continue
         named = [p for p in option.phrases if re.search(rf"\b{re.escape(p)}\b", text)]
         modules = sorted(set(option.for_) & serves)

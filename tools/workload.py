@@ -19,7 +19,7 @@ from archwright.tools._builders import integrations, team_phrase
 from archwright.tools._drivers import BurstMention, DriverMention, bursts, device_drivers, rate_drivers
 from archwright.tools._numbers import rate_mentions, team_mentions
 from archwright.tools._places import broader, place_mentions
-from archwright.tools._scale import DAYS_PER_MONTH, SECONDS_PER_DAY, Machine, Users
+from archwright.tools._scale import DAYS_PER_MONTH, SECONDS_PER_DAY, Machine, Users, number
 from archwright.tools.models import Scale, StatedUsers
 from archwright.tools.workload_models import (
     Actor,
@@ -46,10 +46,6 @@ _MACHINE_KINDS = ("events", "messages")
 
 def evidence(text: str, start: int, end: int) -> Evidence:
     return Evidence(text=text[start:end], start=start, end=end)
-
-
-def _n(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass
@@ -188,7 +184,7 @@ def _burst(text: str, mention: BurstMention, catalog: Catalog) -> Burst:
     return Burst(
         count=mention.count, minutes=mention.minutes, per_second=round(per_second, 2), provenance="stated",
         evidence=evidence(text, mention.start, mention.end), confidence=0.8,
-        formula=f"{what} / ({mention.minutes:g} min x 60 s) = {_n(per_second)} requests/s",
+        formula=f"{what} / ({mention.minutes:g} min x 60 s) = {number(per_second)} requests/s",
     )
 
 
@@ -238,8 +234,8 @@ def derived_drivers(
         added.append(Driver(
             kind="llm_tokens", per_second=round(tokens / SECONDS_PER_DAY, 2), per_day=round(tokens, 1),
             provenance="derived", confidence=min(questions.confidence, 0.6),
-            formula=f"{_n(questions.per_day)} questions a day x {assumptions.tokens_per_question:,.0f} tokens "
-                    f"(prompt with context + answer) = {_n(tokens)} tokens a day",
+            formula=f"{number(questions.per_day)} questions a day x {assumptions.tokens_per_question:,.0f} tokens "
+                    f"(prompt with context + answer) = {number(tokens)} tokens a day",
         ))
     return added
 
@@ -255,20 +251,20 @@ def data_profile(
     for driver in drivers:
         if driver.kind == "events":
             add = driver.per_second * per_month * assumptions.bytes_per_event / 1e9
-            parts.append(f"{_n(driver.per_second)} events/s x {assumptions.bytes_per_event:g} B x 30.4 days = {_n(add)} GB")
+            parts.append(f"{number(driver.per_second)} events/s x {assumptions.bytes_per_event:g} B x 30.4 days = {number(add)} GB")
             gb += add
         elif driver.kind == "documents":
             add = driver.per_day * DAYS_PER_MONTH * assumptions.mb_per_document / 1000
-            parts.append(f"{_n(driver.per_day)} documents a day x {assumptions.mb_per_document:g} MB x 30.4 = {_n(add)} GB")
+            parts.append(f"{number(driver.per_day)} documents a day x {assumptions.mb_per_document:g} MB x 30.4 = {number(add)} GB")
             gb += add
         elif driver.kind == "media_hours":
             add = driver.per_day * DAYS_PER_MONTH * assumptions.gb_per_media_hour
-            parts.append(f"{_n(driver.per_day)} media hours a day x {assumptions.gb_per_media_hour:g} GB x 30.4 = {_n(add)} GB")
+            parts.append(f"{number(driver.per_day)} media hours a day x {assumptions.gb_per_media_hour:g} GB x 30.4 = {number(add)} GB")
             gb += add
     users_gb = scale.registered_users * domain.storage_mb_per_user / 1000 / 12
     parts.append(
         f"{scale.registered_users:,} registered users x {domain.storage_mb_per_user:g} MB each, accumulated over a year "
-        f"= {_n(users_gb)} GB a month"
+        f"= {number(users_gb)} GB a month"
     )
     gb += users_gb
     large = [Mention(kind=kind, provenance="derived") for fid, kind in _LARGE_OBJECTS.items() if fid in feature_ids]
@@ -307,13 +303,13 @@ def load_driver_sentence(actors: list[Actor], drivers: list[Driver], users: Stat
             if biggest.formula:
                 source = biggest.formula
             elif biggest.provenance == "given":
-                source = f"{_n(biggest.per_second)}/s on average, as the caller gave it"
+                source = f"{number(biggest.per_second)}/s on average, as the caller gave it"
             else:
-                source = f"'{biggest.evidence.text if biggest.evidence else biggest.kind}', {_n(biggest.per_second)}/s on average"
+                source = f"'{biggest.evidence.text if biggest.evidence else biggest.kind}', {number(biggest.per_second)}/s on average"
             return f"{biggest.kind.capitalize()} drive the load: {source}."
     if users is not None:
         who = next((a for a in actors if a.drives_load), None)
         noun = who.noun if who else "users"
         how = f" ({users.formula})" if users.formula else ""
-        return f"{users.count:,} {noun} ({users.period}){how} drive the load: about {_n(scale.peak_rps)} requests/s at peak."
+        return f"{users.count:,} {noun} ({users.period}){how} drive the load: about {number(scale.peak_rps)} requests/s at peak."
     return f"No count of people is stated; the estimate assumes {scale.daily_active_users:,} daily users."
