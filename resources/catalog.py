@@ -16,16 +16,16 @@ from typing import Any
 
 from archwright.resources.models import (
     STYLES,
-    AddonPrices,
+    BuyOption,
     CloudSpec,
     ComplianceSpec,
     DomainSpec,
     FeatureSpec,
     ModuleBlueprint,
-    RoleSpec,
-    StyleSpec,
-    BuyOption,
     QuestionRule,
+    RoleSpec,
+    SpecialisationSpec,
+    StyleSpec,
     UnitPrice,
     WorkloadLexicon,
 )
@@ -48,11 +48,11 @@ class Catalog:
     baseline_roles: tuple[str, ...]
     feature_blueprints: dict[str, ModuleBlueprint]
     capability_blueprints: dict[str, ModuleBlueprint]
+    specialisations: dict[str, SpecialisationSpec]
     compliance_blueprints: dict[str, ModuleBlueprint]
     styles: dict[str, StyleSpec]
     clouds: dict[str, CloudSpec]
     prices: dict[str, dict[str, UnitPrice]]
-    addons: AddonPrices
     real_words: frozenset[str]
     workload: WorkloadLexicon
     questions: tuple[QuestionRule, ...]
@@ -81,7 +81,6 @@ def load_catalog() -> Catalog:
     """The validated knowledge base (loaded on first use, then shared)."""
     blueprints = _read("blueprints.toml")
     prices = _read("prices.toml")
-    addons = prices.pop("addons")
     catalog = Catalog(
         domains=_keyed(_read("domains.toml")["domains"], DomainSpec),
         features=_keyed(_read("features.toml")["features"], FeatureSpec),
@@ -90,6 +89,7 @@ def load_catalog() -> Catalog:
         baseline_roles=tuple(blueprints["baseline"]["roles"]),
         feature_blueprints=_keyed(blueprints["features"], ModuleBlueprint),
         capability_blueprints=_keyed(blueprints.get("capabilities", {}), ModuleBlueprint),
+        specialisations=_keyed(_read("specialisations.toml")["specialisations"], SpecialisationSpec),
         compliance_blueprints=_keyed(blueprints["compliance"], ModuleBlueprint),
         styles=_keyed(_read("styles.toml")["styles"], StyleSpec),
         clouds={
@@ -97,7 +97,6 @@ def load_catalog() -> Catalog:
             for path in sorted((DATA_DIR / "clouds").glob("*.toml"))
         },
         prices={cloud: _keyed(table, UnitPrice) for cloud, table in prices.items()},
-        addons=AddonPrices(**addons),
         real_words=_read_word_list("real_words.txt"),
         workload=WorkloadLexicon(**_read("workload.toml")),
         questions=tuple(QuestionRule(**rule) for rule in _read("questions.toml")["questions"]),
@@ -129,6 +128,13 @@ def _check_references(catalog: Catalog) -> None:
         for feature in domain.implies:
             if feature not in catalog.features:
                 problems.append(f"domains.toml: {domain.id} implies unknown feature {feature!r}")
+    for kind in catalog.specialisations.values():
+        for capability in (*kind.core, *kind.replaces):
+            if capability not in catalog.capability_blueprints:
+                problems.append(f"specialisations.toml: {kind.id} names unknown capability {capability!r}")
+        for domain in (*kind.domains, *kind.reinterprets, *([kind.home] if kind.home else [])):
+            if domain not in catalog.domains:
+                problems.append(f"specialisations.toml: {kind.id} names unknown domain {domain!r}")
     for capability in catalog.capability_blueprints:
         if capability in catalog.features or capability in catalog.compliance:
             problems.append(f"blueprints.toml: capability {capability!r} shares an id with a feature or regime")

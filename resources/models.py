@@ -39,6 +39,21 @@ class DomainSpec(_Strict):
     core: tuple[str, ...] = Field(default=(), description="Capabilities (blueprints.toml) every app of this kind has.")
 
 
+class SpecialisationSpec(_Strict):
+    """A kind of app inside a domain whose core differs from the domain's (a ticket drop, food delivery)."""
+
+    id: str
+    name: str
+    domains: tuple[str, ...] = Field(default=(), description="Primary domains it refines; empty for any.")
+    patterns: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    core: tuple[str, ...]
+    replaces: tuple[str, ...] = Field(default=(), description="Domain core capabilities this kind's core does instead.")
+    home: str | None = Field(default=None, description="The domain an app of this kind belongs to...")
+    reinterprets: tuple[str, ...] = Field(default=(), description="...when the primary domain was read from words "
+                                          "this kind gives another sense (a venue's seats are not SaaS seats).")
+
+
 class FeatureSpec(_Strict):
     """How a feature is recognised in text, and what building it costs."""
 
@@ -89,6 +104,8 @@ class ModuleBlueprint(_Strict):
     events: bool = False
     consumes_events: bool = False
     covered_by: tuple[str, ...] = Field(default=(), description="Features whose module already does this capability's job.")
+    only_with: tuple[str, ...] = Field(default=(), description="Features without which the capability is not needed "
+                                       "(a waiting room only where a surge is stated).")
     isolated: bool = Field(default=False, description="Deployed apart from the application in every style (a "
                            "cardholder-data zone), so everything else stays out of the regime's scope.")
     effort_weeks: float = Field(default=3.0, gt=0, description="Person-weeks to build a domain capability to MVP "
@@ -152,6 +169,11 @@ class CloudSpec(_Strict):
         return self.services[role]
 
 
+VolumeDriver = Literal["hours", "requests", "writes", "peak_rps", "daily_users", "monthly_users", "registered_users",
+                       "events", "device_messages", "stored_gb", "object_gb", "video_hours", "llm_tokens",
+                       "connected_minutes", "warehouse_gb"]
+
+
 class UnitPrice(_Strict):
     """One published (or assumed) unit price, with where and when it was read."""
 
@@ -165,6 +187,14 @@ class UnitPrice(_Strict):
     note: str = ""
     tiers: tuple[tuple[float, float], ...] = Field(
         default=(), description="Volume tiers as [up to this many units, price]; the last tier has no upper bound.")
+    quote: str = Field(default="", description="The words on the provider's page the price was read from.")
+    bills: str | None = Field(
+        default=None, description="The role this price bills whenever a design includes it (usage-priced roles).")
+    driver: VolumeDriver | None = Field(default=None, description="The month's volume that drives a role's bill.")
+    per: float = Field(default=1.0, ge=0, description="Priced units per unit of the driver.")
+    minimum: float = Field(default=0.0, ge=0, description="Priced units a month at the smallest valid configuration.")
+    sizing: str = Field(default="", description="Why `per` and `minimum` are what they are.")
+    line: str = Field(default="", description="The line item's name.")
 
     def cost(self, quantity: float) -> float:
         """The charge for `quantity` units after the free allowance, tier by tier when tiered."""
@@ -180,15 +210,6 @@ class UnitPrice(_Strict):
         if billable > floor:
             total += (billable - floor) * self.tiers[-1][1]
         return total
-
-
-class AddonPrices(_Strict):
-    """Flat monthly prices for managed add-ons at their smallest production size."""
-
-    source: str
-    retrieved: str
-    verified: bool
-    monthly: dict[str, float]
 
 
 ActorRole = Literal["end_user", "staff", "tenant", "device"]

@@ -2,8 +2,11 @@
 
 Volumes come from the analysis (requests, peak rate, users) and the domain's defaults; each line
 item records its formula, its inputs, the unit price with source and date, and whether a free
-tier was applied. Low and high figures rerun the same arithmetic at half and twice the expected
-volumes, so the range shows how sensitive the bill is to the estimate, not a guess on top of it.
+tier was applied. Low and high figures rerun the same arithmetic at lower and higher volumes, as far
+apart as the load is uncertain (a stated figure is tight, an assumed one wide), so the range shows
+how sensitive the bill is to the estimate, not a guess on top of it. Roles priced by usage (an
+identity provider per MAU, a warehouse per TiB scanned) are data: each price in prices.toml that
+names a role, a driver and units per driver bills that role whenever a design includes it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archwright.resources import Catalog, load_catalog
-from archwright.resources.models import DomainSpec
+from archwright.resources.models import DomainSpec, UnitPrice, VolumeDriver
 from archwright.tools._scale import DAYS_PER_MONTH
 from archwright.tools.models import Analysis, Architecture, LineItem, MonthlyCost
 
@@ -22,22 +25,18 @@ ZONE_TASKS = 2  # two for availability
 ZONE_VCPU = 0.5
 NON_PRODUCTION_SHARE = 0.3
 VIEWING_HOURS_PER_DAY = 0.5
-GB_PER_VIDEO_HOUR = 1.5
 SURGE_HOURS_PER_MONTH = 20  # surges last minutes; capacity is pre-scaled for a window around each
 FUNCTION_SECONDS = 0.2
 FUNCTION_GB = 0.5
 SESSION_MINUTES_PER_DAY = 30
+WAREHOUSE_MONTHS = 12
 EVENTS_PER_REQUEST = 0.3
-QUEUE_CALLS_PER_EVENT = 3
 VCPU_SECONDS_PER_REQUEST = 0.05
 TARGET_UTILISATION = 0.6
 MIN_NODE_VCPUS = 6
 RPS_PER_TASK = 150
 RPS_PER_DB_VCPU = 500
 DB_MB_PER_USER_CAP = 5
-LLM_INPUT_SHARE = 0.75  # a prompt with retrieved context is most of a question's tokens
-SCENARIOS = {"low": 0.5, "expected": 1.0, "high": 2.0}
-TIER_ADDON_MULTIPLIER = {"starter": 1, "small": 1, "medium": 2, "large": 5, "massive": 15}
 CACHE_NODES = {"starter": 1, "small": 1, "medium": 2, "large": 4, "massive": 8}
 
 
@@ -69,6 +68,28 @@ class Volumes:
     @property
     def object_gb(self) -> float:
         return self.registered_users * self.storage_mb_per_user / 1_000
+
+    def of(self, driver: VolumeDriver) -> float:
+        """A month's volume of one driver a role price is sized by (peak_rps is a rate, hours is 730)."""
+        app_events = self.requests * EVENTS_PER_REQUEST
+        return {
+            "hours": HOURS_PER_MONTH,
+            "requests": self.requests,
+            "writes": self.requests * self.write_share,
+            "peak_rps": self.peak_rps,
+            "daily_users": self.daily_users,
+            "monthly_users": self.monthly_users,
+            "registered_users": self.registered_users,
+            "events": app_events + self.device_messages,
+            "device_messages": self.device_messages,
+            "stored_gb": self.db_gb + self.object_gb,
+            "object_gb": self.object_gb,
+            "video_hours": self.video_hours,
+            "llm_tokens": self.llm_tokens,
+            "connected_minutes": self.daily_users * SESSION_MINUTES_PER_DAY * DAYS_PER_MONTH,
+            # the application's data plus a year of ~1 KB events (the history analytics keeps)
+            "warehouse_gb": self.db_gb + (app_events + self.device_messages) * WAREHOUSE_MONTHS / 1_000_000,
+        }[driver]
 
 
 def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, streams_video: bool = True) -> Volumes:
@@ -223,14 +244,13 @@ def _items(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[_
                   f"max(20 GB, registered users x up to {DB_MB_PER_USER_CAP} MB)",
                   lambda v: {"registered_users": v.registered_users}),
         ]
-        if "cache" in roles:
-            nodes = CACHE_NODES[analysis.scale.tier]
-            items.append(_Item("Cache nodes", "cache", "cache_node_hour", lambda v: nodes * HOURS_PER_MONTH,
-                               f"{nodes} nodes x 730 h", lambda v: {"nodes": nodes}))
+    if "cache" in roles:
+        nodes = CACHE_NODES[analysis.scale.tier]
+        items.append(_Item("Cache nodes", "cache", "cache_node_hour", lambda v: nodes * HOURS_PER_MONTH,
+                           f"{nodes} nodes x 730 h", lambda v: {"nodes": nodes}))
     items.append(_Item("Data transfer out", "cdn", "egress", lambda v: v.egress_gb,
                        "requests x average response KB / 1,000,000",
                        lambda v: {"requests": v.requests, "response_kb": v.response_kb}))
-    items.extend(item for item in _ROLE_ITEMS if item.component in roles)
     for zone in sorted(r for r in roles if r.endswith("_zone")):  # an isolated zone runs apart, always on
         items.append(_Item(f"Isolated zone compute ({zone.removesuffix('_zone')})", zone, "container_vcpu_hour",
                            lambda v: ZONE_TASKS * ZONE_VCPU * HOURS_PER_MONTH,
@@ -239,75 +259,19 @@ def _items(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[_
     return items
 
 
-# Usage-priced roles, billed in every style whenever the design includes them.
-_ROLE_ITEMS: tuple[_Item, ...] = (
-    _Item("Event bus", "event_bus", "queue_requests",
-          lambda v: v.requests * EVENTS_PER_REQUEST * QUEUE_CALLS_PER_EVENT,
-          f"requests x {EVENTS_PER_REQUEST} events x {QUEUE_CALLS_PER_EVENT} calls (send, receive, delete)",
-          lambda v: {"requests": v.requests}),
-    _Item("Object storage", "object_storage", "object_storage", lambda v: v.object_gb,
-          "registered users x MB stored per user / 1,000",
-          lambda v: {"registered_users": v.registered_users, "mb_per_user": v.storage_mb_per_user}),
-    _Item("Device messages", "iot_hub", "iot_messages", lambda v: v.device_messages,
-          "device events a month (the workload's fleet x reporting interval)",
-          lambda v: {"device_messages": v.device_messages}),
-    _Item("Language model input tokens", "llm_api", "llm_input_tokens",
-          lambda v: v.llm_tokens * LLM_INPUT_SHARE,
-          f"tokens a month x {LLM_INPUT_SHARE} prompt share (questions x tokens per question)",
-          lambda v: {"llm_tokens": v.llm_tokens}),
-    _Item("Language model output tokens", "llm_api", "llm_output_tokens",
-          lambda v: v.llm_tokens * (1 - LLM_INPUT_SHARE),
-          f"tokens a month x {1 - LLM_INPUT_SHARE:g} answer share",
-          lambda v: {"llm_tokens": v.llm_tokens}),
-    _Item("Video delivery", "cdn", "cdn_video_egress", lambda v: v.video_hours * GB_PER_VIDEO_HOUR,
-          f"hours watched a month x {GB_PER_VIDEO_HOUR} GB an hour (adaptive bitrate, ~3.3 Mbps), tiered",
-          lambda v: {"video_hours": v.video_hours}),
-    _Item("Sign-ins (monthly active users)", "identity", "identity_mau", lambda v: v.monthly_users,
-          "daily users / the domain's daily-to-monthly ratio", lambda v: {"monthly_users": v.monthly_users}),
-    _Item("Firewall requests", "waf", "waf_requests", lambda v: v.requests,
-          "monthly requests inspected", lambda v: {"requests": v.requests}),
-    _Item("Realtime connections", "realtime_gateway", "websocket_minutes",
-          lambda v: v.daily_users * SESSION_MINUTES_PER_DAY * DAYS_PER_MONTH,
-          f"daily users x {SESSION_MINUTES_PER_DAY} connected minutes x 30.4 days",
-          lambda v: {"daily_users": v.daily_users}),
-)
-
-
 def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> MonthlyCost:
     """Itemised low / expected / high monthly cost of `design`."""
     domain = catalog.domains[analysis.primary_domain]
     streams_video = any(c.id.startswith("video_streaming") for c in design.components)
-    scenarios = {name: volumes(analysis, domain, m, streams_video) for name, m in SCENARIOS.items()}
+    spread = scenario_spread(analysis)
+    scenarios = {name: volumes(analysis, domain, m, streams_video) for name, m in spread.items()}
+    prices = catalog.prices[design.cloud]
     line_items: list[LineItem] = []
-    for item in _items(design, analysis, catalog):
-        unit = catalog.prices[design.cloud].get(item.price_id)
-        if unit is None:
+    for item in _items(design, analysis, catalog) + _role_items(design, prices):
+        unit = prices.get(item.price_id)
+        if unit is None or item.quantity(scenarios["expected"]) <= 0:
             continue
-        totals: dict[str, float] = {}
-        free_applied = False
-        for name, v in scenarios.items():
-            quantity = item.quantity(v)
-            free_applied = free_applied or (unit.free > 0 and quantity > 0)
-            totals[name] = round(unit.cost(quantity), 2)
-        expected_quantity = item.quantity(scenarios["expected"])
-        free_note = f" - {_n(unit.free)} free" if unit.free else ""
-        line_items.append(LineItem(
-            name=item.name,
-            component=item.component,
-            formula=f"{item.formula}: ({_n(expected_quantity)}{free_note}) x "
-                    + (f"${unit.tiers[0][1]:g} falling to ${unit.tiers[-1][1]:g} per {unit.unit} by volume tier"
-                       if unit.tiers else f"${unit.price:g} per {unit.unit}")
-                    + f" = ${totals['expected']:,.2f}",
-            inputs={k: round(float(x), 4) for k, x in item.inputs(scenarios["expected"]).items()},
-            unit_price=unit.price,
-            unit=unit.unit,
-            source=unit.source,
-            retrieved=unit.retrieved,
-            verified=unit.verified,
-            free_tier_applied=free_applied,
-            **totals,
-        ))
-    line_items.extend(_addons(design, analysis, catalog))
+        line_items.append(_priced(item, unit, scenarios))
     line_items.append(_non_production(line_items))
     return MonthlyCost(
         low=round(sum(i.low for i in line_items), 2),
@@ -318,7 +282,102 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
         dominant_driver=_dominant(line_items),
         priced_region=catalog.clouds[design.cloud].region,
         region_warning=_region_warning(design, catalog),
+        range_basis=_range_basis(analysis, spread),
     )
+
+
+def _priced(item: _Item, unit: UnitPrice, scenarios: dict[str, Volumes]) -> LineItem:
+    """One line item: the item's quantity in each scenario times the unit price (free units and tiers applied)."""
+    totals: dict[str, float] = {}
+    free_applied = False
+    for name, v in scenarios.items():
+        quantity = item.quantity(v)
+        free_applied = free_applied or (unit.free > 0 and quantity > 0)
+        totals[name] = round(unit.cost(quantity), 2)
+    expected_quantity = item.quantity(scenarios["expected"])
+    free_note = f" - {_n(unit.free)} free" if unit.free else ""
+    return LineItem(
+        name=item.name,
+        component=item.component,
+        formula=f"{item.formula}: ({_n(expected_quantity)}{free_note}) x "  # the unit is the line's `unit`
+                + (f"${unit.tiers[0][1]:g} falling to ${unit.tiers[-1][1]:g} by volume tier"
+                   if unit.tiers else f"${unit.price:g}")
+                + f" = ${totals['expected']:,.2f}",
+        inputs={k: round(float(x), 4) for k, x in item.inputs(scenarios["expected"]).items()},
+        unit_price=unit.price,
+        unit=unit.unit,
+        source=unit.source,
+        retrieved=unit.retrieved,
+        verified=unit.verified,
+        free_tier_applied=free_applied,
+        **totals,
+    )
+
+
+_DRIVER_TEXT: dict[str, str] = {
+    "hours": "730 hours",
+    "requests": "monthly requests",
+    "writes": "monthly writes",
+    "peak_rps": "peak requests per second",
+    "daily_users": "daily users",
+    "monthly_users": "monthly active users",
+    "registered_users": "registered users",
+    "events": "events a month",
+    "device_messages": "device messages a month",
+    "stored_gb": "GB of application data",
+    "object_gb": "GB of files",
+    "video_hours": "hours of video watched a month",
+    "llm_tokens": "model tokens a month",
+    "warehouse_gb": "GB in the warehouse (data + a year of events)",
+    "connected_minutes": f"connected minutes (daily users x {SESSION_MINUTES_PER_DAY} min x 30.4)",
+}
+
+
+def _role_items(design: Architecture, prices: dict[str, UnitPrice]) -> list[_Item]:
+    """Usage-priced roles: each price that names a role in the design bills it from its driver."""
+    components = {c.id: c for c in design.components}
+    items: list[_Item] = []
+    for price in prices.values():
+        component = components.get(price.bills or "")
+        if component is None or price.driver is None:
+            continue
+        driver, per, minimum = price.driver, price.per, price.minimum
+        formula = f"{_DRIVER_TEXT[driver]}" + (f" x {per:g}" if per != 1 else "")
+        formula = f"max({minimum:g}, {formula})" if minimum else formula
+        items.append(_Item(
+            name=price.line or component.name,
+            component=component.id,
+            price_id=price.id,
+            quantity=lambda v, d=driver, k=per, m=minimum: max(m, v.of(d) * k),
+            formula=formula,  # why `per` and `minimum` are what they are: the price's `sizing` (archwright://pricing/{cloud})
+            inputs=lambda v, d=driver: {d: v.of(d)},
+        ))
+    return items
+
+
+# How far the volumes may be off, by how the load was known: a stated figure is tight, an assumed one wide.
+_SPREAD: dict[str, tuple[float, float]] = {
+    "given": (0.85, 1.2), "stated": (0.75, 1.35), "derived": (0.6, 1.6), "assumed": (0.4, 2.5)}
+
+
+def scenario_spread(analysis: Analysis) -> dict[str, float]:
+    """Low / expected / high volume multipliers from the least certain of the figures that size the load."""
+    provenances = [d.provenance for d in analysis.workload.drivers]
+    if analysis.users is not None:
+        provenances.append(analysis.users.provenance)
+    order = list(_SPREAD)
+    worst = max(provenances, key=order.index) if provenances else "assumed"
+    low, high = _SPREAD[worst]
+    return {"low": low, "expected": 1.0, "high": high}
+
+
+def _range_basis(analysis: Analysis, spread: dict[str, float]) -> str:
+    stated = analysis.users is not None or any(d.provenance in ("stated", "given") for d in analysis.workload.drivers)
+    return (f"Low and high rerun the bill at x{spread['low']:g} and x{spread['high']:g} the expected volumes: "
+            + ("the load is stated, so the range is narrow where nothing in it is assumed."
+               if spread["high"] < 2 else
+               "part of the load is assumed, so the range is wide; stating it narrows the range.")
+            + ("" if stated else " No volume is stated at all."))
 
 
 def _dominant(line_items: list[LineItem]) -> str:
@@ -343,38 +402,13 @@ def _region_warning(design: Architecture, catalog: Catalog) -> str | None:
             f"outside the US; check the {design.region} prices before committing to a budget.")
 
 
-def _addons(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[LineItem]:
-    addons = catalog.addons
-    factor = TIER_ADDON_MULTIPLIER[analysis.scale.tier]
-    items: list[LineItem] = []
-    for component in design.components:
-        base = addons.monthly.get(component.id)
-        if base is None:
-            continue
-        cost = round(base * factor, 2)
-        items.append(LineItem(
-            name=f"{component.name} ({component.service})",
-            component=component.id,
-            formula=f"${base:g} a month at the smallest production size x {factor} ({analysis.scale.tier} tier)"
-                    f" = ${cost:,.2f}",
-            inputs={"base_monthly": base, "tier_multiplier": factor},
-            unit_price=base,
-            unit="month at the smallest production size",
-            source=addons.source,
-            retrieved=addons.retrieved,
-            verified=addons.verified,
-            low=cost, expected=cost, high=cost,
-        ))
-    return items
-
-
 _RUNS_IN_EVERY_ENVIRONMENT = frozenset({"application", "platform", "primary_db", "api_entry", "cache"})
 
 
 def _non_production(line_items: list[LineItem]) -> LineItem:
     """Staging and development run the same stack, smaller and not around the clock."""
-    base = {name: sum(getattr(i, name) for i in line_items if i.component in _RUNS_IN_EVERY_ENVIRONMENT)
-            for name in ("low", "expected", "high")}
+    stack = [i for i in line_items if i.component in _RUNS_IN_EVERY_ENVIRONMENT]
+    base = {name: sum(getattr(i, name) for i in stack) for name in ("low", "expected", "high")}
     return LineItem(
         name="Non-production environments (staging + development)",
         component="environments",
@@ -383,9 +417,10 @@ def _non_production(line_items: list[LineItem]) -> LineItem:
         inputs={"production_base": round(base["expected"], 2)},
         unit_price=NON_PRODUCTION_SHARE,
         unit="share of the production stack",
-        source="assumption: a staging copy at about a quarter of production size, a shared dev environment",
+        source="the production lines' unit prices; the 30% share is an assumption (a staging copy at about a quarter "
+               "of production size, a shared development environment)",
         retrieved="2026-11-24",
-        verified=False,
+        verified=bool(stack) and all(i.verified for i in stack),  # the prices are the production lines' own
         **{name: round(value * NON_PRODUCTION_SHARE, 2) for name, value in base.items()},
     )
 

@@ -11,15 +11,16 @@ from archwright.resources import Catalog, load_catalog
 from archwright.tools import corrections, workload
 from archwright.tools._scale import Rate, estimate_scale
 from archwright.tools._text import Document, Match, Pattern, Vocabulary, plain_words
+from archwright.tools.corrections import Found
 from archwright.tools.models import (
     Analysis,
     ComplianceFinding,
     DomainFinding,
     Evidence,
     FeatureFinding,
+    KindFinding,
     StatedTeam,
 )
-from archwright.tools.corrections import Found
 from archwright.tools.questions import questions
 from archwright.tools.validation import check_requirement
 from archwright.tools.workload_models import Workload, WorkloadInput
@@ -56,6 +57,7 @@ class _Lexicon:
     features: dict[str, _Detector]
     compliance: dict[str, _Detector]
     compliance_context: dict[str, list[re.Pattern[str]]]
+    kinds: dict[str, _Detector]
 
 
 @cache
@@ -77,6 +79,7 @@ def _lexicon() -> _Lexicon:
     for regime in catalog.compliance.values():
         every_pattern.extend(regime.patterns)
         compliance[regime.id] = _Detector(Pattern(regime.patterns), Pattern(regime.unless))
+    kinds = {kind.id: _Detector(Pattern(kind.patterns), Pattern(kind.unless)) for kind in catalog.specialisations.values()}
     # The workload lexicon's nouns are words we know too: "pallets" is not a typo of "wallets".
     known_nouns = [(word, False) for noun in catalog.workload.actors.nouns() for word in noun.split()]
     known_nouns += [(word, False) for word in ("person", "persons", "people", "employee", "member", "user")]
@@ -86,6 +89,7 @@ def _lexicon() -> _Lexicon:
         features=features,
         compliance=compliance,
         compliance_context={r.id: [re.compile(p) for p in r.and_patterns] for r in catalog.compliance.values()},
+        kinds=kinds,
     )
 
 
@@ -102,6 +106,8 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
     domains = _domains(document, catalog, lexicon)
     features, ruled_out = _features(document, catalog, lexicon)
     compliance = _compliance(document, catalog, lexicon, {finding.id for finding in domains})
+    kinds = _kinds(document, domains[0].id, catalog, lexicon)
+    domains = _home_of(kinds, domains, catalog)
     found = Found(domains, features, ruled_out, compliance, workload.read(text, catalog))
     _implied_by_context(found, catalog)
     conflicts = corrections.apply(given, found, catalog) if given is not None else []
@@ -131,6 +137,7 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
         primary_domain=found.domains[0].id,
         domains=found.domains,
         features=found.features,
+        kinds=kinds,
         ruled_out=found.ruled_out,
         users=reading.users,
         requests_per_second=reading.requests_per_second,
@@ -144,6 +151,33 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
     )
     analysis.questions = questions(analysis, catalog)
     return analysis
+
+
+def _kinds(document: Document, primary: str, catalog: Catalog, lexicon: _Lexicon) -> list[KindFinding]:
+    """Kinds of app inside the primary domain the words name (a ticket drop, food delivery, lending)."""
+    found: list[KindFinding] = []
+    for kind_id, detector in lexicon.kinds.items():
+        kind = catalog.specialisations[kind_id]
+        if kind.domains and primary not in kind.domains:
+            continue
+        blockers = list(detector.unless.matches(document))
+        matches = [m for m in detector.patterns.matches(document)
+                   if not any(m.overlaps(b) for b in blockers) and not document.is_negated(m)]
+        if matches:
+            found.append(KindFinding(id=kind_id, name=kind.name, evidence=_match_evidence(document, matches)))
+    return found
+
+
+def _home_of(kinds: list[KindFinding], domains: list[DomainFinding], catalog: Catalog) -> list[DomainFinding]:
+    """A kind's words outrank a domain they reinterpret: 60,000 seats at a ticket drop are a venue's
+    seats, not a SaaS product's, so the app is a ticket shop, not a B2B SaaS."""
+    for finding in kinds:
+        kind = catalog.specialisations[finding.id]
+        if kind.home and domains[0].id in kind.reinterprets:
+            home = DomainFinding(id=kind.home, name=catalog.domains[kind.home].name, confidence=0.8,
+                                 evidence=finding.evidence)
+            return [home, *(d for d in domains if d.id != kind.home)]
+    return domains
 
 
 def _implied_by_context(found: Found, catalog: Catalog) -> None:

@@ -29,6 +29,7 @@ class _Graph:
     catalog: Catalog
     cloud: CloudSpec
     style: StyleSpec
+    folded: frozenset[str] = frozenset()
     components: dict[str, Component] = field(default_factory=dict)
     connections: dict[tuple[str, str], Connection] = field(default_factory=dict)
 
@@ -67,6 +68,9 @@ class _Graph:
             features=[serves],
         )
         for role_id, label in blueprint.uses:
+            if role_id in self.folded:  # at this scale the database does the job (full-text, GEO, hot rows)
+                self.connect(module_id, "primary_db", f"{label} (in the database at this scale)")
+                continue
             self.connect(module_id, self.role(role_id, serves), label)
         for role_id in blueprint.roles:
             self.role(role_id, serves)
@@ -82,10 +86,18 @@ class _Graph:
             self.connections[(source, target)] = Connection(source=source, target=target, label=label)
 
 
+# Roles the primary database plays for a small app: PostgreSQL full-text search, PostGIS or Redis-free
+# hot reads are enough until the load says otherwise, and each dedicated service is a bill and an on-call.
+_FOLDED: dict[str, frozenset[str]] = {
+    "starter": frozenset({"search_index", "cache", "geo_store"}),
+    "small": frozenset({"search_index", "geo_store"}),
+}
+
+
 def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") -> Architecture:
     """Build the component graph for `analysis` in `style` on `cloud`, with its Mermaid diagram."""
     catalog = load_catalog()
-    graph = _Graph(catalog, catalog.clouds[cloud], catalog.styles[style])
+    graph = _Graph(catalog, catalog.clouds[cloud], catalog.styles[style], _FOLDED.get(analysis.scale.tier, frozenset()))
     for role_id in baseline_roles(analysis, catalog):
         graph.role(role_id)
     regimes = [finding.id for finding in analysis.compliance]
@@ -178,13 +190,25 @@ def drawn_features(analysis: Analysis) -> list[FeatureFinding]:
 
 
 def core_capabilities(analysis: Analysis, catalog: Catalog) -> list[str]:
-    """The primary domain's core capabilities, unless the analysis is too vague to name a domain or
-    a requested feature's module already does the job."""
-    if not analysis.domains[0].evidence and not analysis.domains[0].confidence >= 1.0:
+    """The primary domain's core capabilities, refined by the kinds of app the text names (a ticket
+    drop holds seats instead of escrowing sellers' money), unless the analysis is too vague to name
+    a domain or a requested feature's module already does the job."""
+    kinds = [catalog.specialisations[k.id] for k in analysis.kinds]
+    vague = not analysis.domains[0].evidence and not analysis.domains[0].confidence >= 1.0
+    if vague and not kinds:
         return []
+    replaced = {c for kind in kinds for c in kind.replaces}
+    domain_core = [] if vague else [c for c in catalog.domains[analysis.primary_domain].core if c not in replaced]
     features = {f.id for f in analysis.features}
-    return [c for c in catalog.domains[analysis.primary_domain].core
-            if not features & set(catalog.capability_blueprints[c].covered_by)]
+    chosen: list[str] = []
+    for capability in [*domain_core, *(c for kind in kinds for c in kind.core)]:
+        blueprint = catalog.capability_blueprints[capability]
+        if capability in chosen or features & set(blueprint.covered_by):
+            continue
+        if blueprint.only_with and not features & set(blueprint.only_with):
+            continue
+        chosen.append(capability)
+    return chosen
 
 
 def _core_blueprint(analysis: Analysis, catalog: Catalog) -> ModuleBlueprint:

@@ -29,6 +29,14 @@ class DomainFinding(_Model):
     evidence: list[Evidence]
 
 
+class KindFinding(_Model):
+    """A kind of app the requirement describes (specialisations.toml), with the words that say so."""
+
+    id: str
+    name: str
+    evidence: list[Evidence]
+
+
 class FeatureFinding(_Model):
     id: str = Field(description="Feature id, one of the 43 in archwright://features.")
     name: str
@@ -86,6 +94,8 @@ class Analysis(_Model):
     primary_domain: str
     domains: list[DomainFinding] = Field(description="The primary domain first, then secondary ones.")
     features: list[FeatureFinding]
+    kinds: list[KindFinding] = Field(default_factory=list, description="Kinds of app inside the domain whose core the "
+                                     "design builds (event ticketing, food delivery, telehealth, lending...).")
     ruled_out: list[FeatureFinding] = Field(description="Features the requirement explicitly says it does not need.")
     users: StatedUsers | None = Field(description="The user count as stated, or null when none is stated.")
     requests_per_second: float | None = Field(description="The request rate as stated (per second), or null.")
@@ -153,6 +163,7 @@ class MonthlyCost(_Model):
     line_items: list[LineItem]
     not_included: list[str]
     dominant_driver: str = Field(default="", description="The largest line, its share, and what doubling its volume does to the total.")
+    range_basis: str = Field(default="", description="Why low and high are as far apart as they are (how the load was known).")
     priced_region: str = Field(default="", description="The region the unit prices were read for.")
     region_warning: str | None = Field(default=None, description="Set when the design runs in another region than the prices'.")
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from archwright.resources import Style
 from archwright.tools.models import Analysis, Architecture, Comparison, Summary
-from archwright.tools.workload_models import Evidence
 from archwright.tools.summary import line_item_table, mermaid_block, money, scores_table
+from archwright.tools.workload_models import Evidence
 
 
 @dataclass(frozen=True)

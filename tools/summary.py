@@ -34,11 +34,11 @@ def cost_table(comparison: Comparison) -> str:
 
 
 def line_item_table(cost: MonthlyCost) -> str:
-    rows = ["| Item | Expected | Formula | Price source (read) |", "|---|---:|---|---|"]
+    rows = ["| Item | Expected | Formula | Unit | Price source (read) |", "|---|---:|---|---|---|"]
     for item in cost.line_items:
         flag = "" if item.verified else " - assumption, unverified"
         rows.append(
-            f"| {item.name} | {money(item.expected)} | {_cell(item.formula)} | "
+            f"| {item.name} | {money(item.expected)} | {_cell(item.formula)} | {_cell(item.unit)} | "
             f"{_cell(item.source)} ({item.retrieved}{flag}) |"
         )
     return "\n".join(rows)

@@ -14,6 +14,10 @@ from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from archwright.resources import load_catalog
 
 
+# What the all-clouds price index shows of each price; one cloud's resource has every field.
+_PRICE_INDEX = {"id", "price", "unit", "source", "retrieved", "verified", "bills"}
+
+
 def _json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
@@ -64,13 +68,14 @@ def register_knowledge(server: MCPServer) -> None:
         return _json([s.model_dump(mode="json") for s in load_catalog().styles.values()])
 
     @server.resource("archwright://pricing", name="pricing", mime_type="application/json",
-                     description="Every unit price per cloud, with its source URL, retrieval date and verified flag.")
+                     description="Every unit price per cloud, with its source URL, retrieval date and verified flag "
+                                 "(archwright://pricing/{cloud} has the full entries).")
     def pricing() -> str:
         catalog = load_catalog()
         return _json({
-            "clouds": {cloud: [p.model_dump(mode="json") for p in prices.values()]
+            "clouds": {cloud: [p.model_dump(mode="json", include=_PRICE_INDEX) for p in prices.values()]
                        for cloud, prices in catalog.prices.items()},
-            "addons": catalog.addons.model_dump(mode="json"),
+            "details": "archwright://pricing/{cloud} adds each price's quote, note, tiers and how it is sized",
         })
 
     @server.resource("archwright://pricing/{cloud}", name="cloud pricing", mime_type="application/json",

@@ -453,9 +453,11 @@ def _plain(value: Any) -> Any:
 
 
 def _dump(value: Any) -> Any:
-    """JSON for storage, serialised by pydantic's Rust core where the value is a model."""
+    """JSON for storage, serialised by pydantic's Rust core where the value is a model; fields left at
+    their defaults are left out (the model restores them on reading), which keeps a run small enough
+    for a desktop client to read whole."""
     if isinstance(value, BaseModel):
-        return Encoded(value.model_dump_json())
+        return Encoded(value.model_dump_json(exclude_defaults=True))
     if isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
-        return Encoded("[" + ",".join(v.model_dump_json() for v in value) + "]")
+        return Encoded("[" + ",".join(v.model_dump_json(exclude_defaults=True) for v in value) + "]")
     return value

@@ -1,0 +1,76 @@
+"""Kinds of app refine a domain's core, and every role is billed from a driver, not a flat add-on."""
+
+from __future__ import annotations
+
+from archwright.resources import load_catalog
+from archwright.tools.analyze import analyze_requirements
+from archwright.tools.compare import compare_architectures
+from archwright.tools.design import design_architecture
+
+
+def _modules(text: str) -> set[str]:
+    design = design_architecture(analyze_requirements(text), "monolith", "aws")
+    return {c.name.removesuffix(" module") for c in design.components if c.kind == "module"}
+
+
+def test_a_ticket_drop_holds_seats_instead_of_escrowing_sellers_money() -> None:
+    text = "Stadium ticket drop: 1.5M fans try to buy 60,000 seats in the first 10 minutes; no seat may be sold twice."
+    analysis = analyze_requirements(text)
+    assert analysis.primary_domain == "ecommerce"  # a venue's seats are not a SaaS product's seats
+    assert [k.id for k in analysis.kinds] == ["ticketing"] and analysis.kinds[0].evidence
+    modules = _modules(text)
+    assert {"Seat holds", "Tickets", "Events and inventory"} <= modules
+    assert not modules & {"Escrow and payouts", "Usage metering", "Fulfilment"}
+    roles = {c.id for c in design_architecture(analysis, "serverless", "aws").components}
+    assert "waiting_room" in roles
+
+
+def test_kinds_need_their_own_words_not_a_neighbouring_sense() -> None:
+    assert _modules("A neighbourhood app where people lend tools like drills and ladders to each other.").isdisjoint(
+        {"Loan origination", "Credit decisioning"})
+    assert "Seat holds" not in _modules("B2B project management SaaS with boards, tasks and comments, 40k seats.")
+    assert {"Projects and tasks", "Comments and activity"} <= _modules(
+        "B2B project management SaaS with boards, tasks and comments, 40k seats.")
+    telehealth = _modules("Telehealth for US clinics: video visits and e-prescriptions.")
+    assert {"Virtual visits", "E-prescribing"} <= telehealth
+    assert "E-prescribing" not in _modules("Online therapy sessions by video with licensed counsellors.")
+
+
+def test_video_on_demand_is_not_drawn_with_a_live_channel() -> None:
+    vod = analyze_requirements("Video on demand service for documentaries with 200k daily viewers.")
+    live = analyze_requirements("Live streaming platform for gamers, 50k concurrent viewers.")
+    assert "live_video" not in {c.id for c in design_architecture(vod, "monolith", "aws").components}
+    assert "live_video" in {c.id for c in design_architecture(live, "monolith", "aws").components}
+
+
+def test_every_role_with_a_usage_price_is_billed_from_its_driver() -> None:
+    catalog = load_catalog()
+    analytics = analyze_requirements("Product analytics SaaS ingesting 5 billion events a month with dashboards.")
+    small = analyze_requirements("Product analytics SaaS ingesting 5 million events a month with dashboards.")
+    for cloud in ("aws", "gcp", "azure"):
+        big = compare_architectures(analytics, cloud=cloud).options[0].monthly_cost
+        little = compare_architectures(small, cloud=cloud).options[0].monthly_cost
+        warehouse = [i for i in big.line_items if i.component == "data_warehouse"]
+        assert warehouse, cloud
+        assert all(i.unit != "month at the smallest production size" for i in big.line_items)
+        billed = {p.bills for p in catalog.prices[cloud].values() if p.bills}
+        assert "data_warehouse" in billed
+        assert sum(i.expected for i in warehouse) >= sum(
+            i.expected for i in little.line_items if i.component == "data_warehouse")
+    bigquery = [i for i in compare_architectures(analytics, cloud="gcp").options[0].monthly_cost.line_items
+                if i.component == "data_warehouse"]
+    assert max(i.expected for i in bigquery) > 100  # a year of 5 billion events is terabytes to store and scan
+
+
+def test_the_range_follows_how_the_load_was_known() -> None:
+    stated = compare_architectures(analyze_requirements("A ride-sharing app for 100k daily users.")).options[0]
+    assumed = compare_architectures(analyze_requirements("A ride-sharing app.")).options[0]
+    stated_width = stated.monthly_cost.high / stated.monthly_cost.low
+    assumed_width = assumed.monthly_cost.high / assumed.monthly_cost.low
+    assert stated_width < assumed_width
+    assert "stated" in stated.monthly_cost.range_basis and "assumed" in assumed.monthly_cost.range_basis
+
+
+def test_a_small_app_lets_its_database_search_and_cache() -> None:
+    todo = design_architecture(analyze_requirements("A to-do list app."), "monolith", "aws")
+    assert not {"search_index", "geo_store"} & {c.id for c in todo.components}
