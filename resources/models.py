@@ -35,6 +35,10 @@ class DomainSpec(_Strict):
     response_kb: float = Field(gt=0)
     storage_mb_per_user: float = Field(ge=0)
     write_share: float = Field(ge=0, le=1)
+    signed_in_share: float = Field(default=1.0, gt=0, le=1, description="Share of monthly users who sign in (a shop's "
+                                   "visitors mostly browse and check out as guests).")
+    users_per_transaction: float = Field(default=1.0, gt=0, description="Daily users behind each stated transaction "
+                                         "when no people are counted (visitors per order in a shop).")
     implies: tuple[str, ...] = Field(default=(), description="Features an app of this kind has when it is the primary domain.")
     core: tuple[str, ...] = Field(default=(), description="Capabilities (blueprints.toml) every app of this kind has.")
 
@@ -171,7 +175,7 @@ class CloudSpec(_Strict):
 
 VolumeDriver = Literal["hours", "requests", "writes", "peak_rps", "daily_users", "monthly_users", "registered_users",
                        "events", "device_messages", "stored_gb", "object_gb", "video_hours", "llm_tokens",
-                       "connected_minutes", "warehouse_gb"]
+                       "connected_minutes", "warehouse_gb", "signed_in_users", "db_gb"]
 
 
 class UnitPrice(_Strict):

@@ -90,7 +90,8 @@ def _compiled() -> _Compiled:
             re.IGNORECASE,
         ),
         any_noun=re.compile(rf"\b(?:{nouns}|person|member|strong)\b", re.IGNORECASE),
-        per_after=re.compile(rf"^\s*(?:{alternation(lexicon.per_tenant['after'])})\b", re.IGNORECASE),
+        # "25 seats each" counts per tenant; "100,000 subscribers each watching 10 hours" does not.
+        per_after=re.compile(rf"^\s*(?:{alternation(lexicon.per_tenant['after'])})\b(?!\s+\w+ing\b)", re.IGNORECASE),
         per_before=re.compile(
             rf"\b(?:{alternation(lexicon.per_tenant['before'])})\s*(?:about|around|roughly|~|up to|some)?\s*$", re.IGNORECASE
         ),

@@ -56,6 +56,7 @@ class Volumes:
     llm_tokens: float = 0.0
     video_hours: float = 0.0
     monthly_users: float = 0.0
+    signed_in_share: float = 1.0
 
     @property
     def egress_gb(self) -> float:
@@ -79,6 +80,8 @@ class Volumes:
             "peak_rps": self.peak_rps,
             "daily_users": self.daily_users,
             "monthly_users": self.monthly_users,
+            "signed_in_users": self.monthly_users * self.signed_in_share,
+            "db_gb": self.db_gb,
             "registered_users": self.registered_users,
             "events": app_events + self.device_messages,
             "device_messages": self.device_messages,
@@ -112,6 +115,7 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, str
         llm_tokens=_per_month(analysis, ("llm_tokens",)) * multiplier,
         video_hours=_video_hours(analysis) * multiplier if streams_video else 0.0,
         monthly_users=scale.daily_active_users / domain.dau_per_mau * multiplier,
+        signed_in_share=domain.signed_in_share,
     )
 
 
@@ -321,6 +325,8 @@ _DRIVER_TEXT: dict[str, str] = {
     "peak_rps": "peak requests per second",
     "daily_users": "daily users",
     "monthly_users": "monthly active users",
+    "signed_in_users": "monthly users who sign in",
+    "db_gb": "GB in the database",
     "registered_users": "registered users",
     "events": "events a month",
     "device_messages": "device messages a month",

@@ -130,6 +130,27 @@ def _interval(compiled: _Compiled, sentence: str) -> tuple[float, str, bool] | N
     return None
 
 
+_EACH_USES = re.compile(
+    r"[\s,]*(?:who\s+)?(?:each|on\s+average|every\s+one)\s+(?:\w+\s+){0,2}?(?P<verb>watch|stream|view|listen)\w*\s+"
+    r"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b"
+    r"(?:\s+of\s+\w+)?\s+(?:a|an|per|each|every)\s+(?P<unit>day|week|month)",
+    re.IGNORECASE,
+)
+
+
+def usage_drivers(text: str, people: list[ActorMention]) -> Iterator[DriverMention]:
+    """Hours of media people consume: "100,000 subscribers each watching about 10 hours a month"."""
+    for person in people:
+        found = _EACH_USES.match(text, person.end, person.end + WINDOW)
+        if found is None:
+            continue
+        hours, unit = float(found.group("n")), found.group("unit").lower()
+        per_second = person.count * hours / SECONDS[unit]
+        formula = (f"{person.count:,} {person.noun} x {hours:g} hours a {unit} = "
+                   f"{person.count * hours:,.0f} hours a {unit}")
+        yield DriverMention("media_hours", per_second, person.start, found.end(), formula=formula)
+
+
 def device_drivers(text: str, devices: list[ActorMention]) -> Iterator[DriverMention]:
     """Events a second from each fleet with a reporting frequency in its sentence."""
     compiled = _compiled()

@@ -63,6 +63,9 @@ class Machine:
     peak_to_average: float = 1.5
     burst_per_second: float = 0.0
     burst_words: str = ""
+    burst_requests_a_month: float = 0.0
+    transactions_per_day: float = 0.0
+    transactions_words: str = ""
 
 
 def estimate_scale(
@@ -105,6 +108,10 @@ def estimate_scale(
         )
         peak += event_peak
         monthly += machine.events_per_second * SECONDS_PER_DAY * DAYS_PER_MONTH
+    if machine.burst_requests_a_month > 0:
+        notes.append(f"Surges add {number(machine.burst_requests_a_month)} requests a month (each surge's arrivals x "
+                     "requests each x how often it recurs).")
+        monthly += machine.burst_requests_a_month
     steady: float | None = None
     if machine.burst_per_second > peak:
         steady = peak
@@ -134,6 +141,14 @@ def _daily_actives(
             notes.append(
                 f"Daily users from the stated {number(rate.per_second)} requests/s: / peak factor {domain.peak_factor} "
                 f"x 86,400 s / {number(domain.requests_per_dau)} requests per user a day = {number(dau)}."
+            )
+            return dau
+        if machine.transactions_per_day > 0:
+            dau = machine.transactions_per_day * domain.users_per_transaction
+            notes.append(
+                f"Daily users from the stated business volume ('{machine.transactions_words}'): "
+                f"{number(machine.transactions_per_day)} a day x {domain.users_per_transaction:g} people per "
+                f"transaction ({domain.name}) = {number(dau)}."
             )
             return dau
         if machine.events_per_second > 0:

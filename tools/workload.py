@@ -8,6 +8,7 @@ before the tenants that buy them; devices never count as people, their reports d
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,8 +17,8 @@ from archwright.resources.models import DomainSpec
 from archwright.tools import _targets
 from archwright.tools._actors import ActorMention, actor_mentions
 from archwright.tools._builders import integrations, team_phrase
-from archwright.tools._drivers import BurstMention, DriverMention, bursts, device_drivers, rate_drivers
-from archwright.tools._numbers import rate_mentions, team_mentions
+from archwright.tools._drivers import BurstMention, DriverMention, bursts, device_drivers, rate_drivers, usage_drivers
+from archwright.tools._numbers import Sentences, rate_mentions, team_mentions
 from archwright.tools._places import broader, place_mentions
 from archwright.tools._scale import DAYS_PER_MONTH, SECONDS_PER_DAY, Machine, Users, number
 from archwright.tools.models import Scale, StatedUsers
@@ -85,7 +86,8 @@ def read(text: str, catalog: Catalog) -> Reading:
     users, basis = load_people(actors, vague)
     rate = max(rate_mentions(text), key=lambda mention: mention.per_second, default=None)
     devices = [m for m in mentions if m.role == "device" and not m.per_tenant]
-    drivers = _drivers(text, [*rate_drivers(text), *device_drivers(text, devices)])
+    people = [m for m in mentions if m.role in ("end_user", "staff") and not m.per_tenant]
+    drivers = _drivers(text, [*rate_drivers(text), *device_drivers(text, devices), *usage_drivers(text, people)])
     stated_budget = _targets.budget(text)
     named = list(place_mentions(text))
     places = [Place(code=p.code, evidence=evidence(text, p.start, p.end)) for p in named]
@@ -177,12 +179,25 @@ def _drivers(text: str, mentions: list[DriverMention]) -> list[Driver]:
     return drivers
 
 
+_RECURS = ((re.compile(r"\b(?:daily|every\s+day|each\s+day|every\s+night|nightly|every\s+morning)\b", re.I), 30.4),
+           (re.compile(r"\b(?:weekly|every\s+week|each\s+week|every\s+(?:monday|tuesday|wednesday|thursday|friday|"
+                       r"saturday|sunday))\b", re.I), 4.35),
+           (re.compile(r"\b(?:monthly|every\s+month|each\s+month)\b", re.I), 1.0))
+
+
+def _times_a_month(text: str, mention: BurstMention) -> float:
+    """How often a surge recurs, from its sentence ("daily 10-minute drops"): once unless it says."""
+    left, right = Sentences(text).bounds(mention.start, mention.end)
+    return next((times for pattern, times in _RECURS if pattern.search(text[left:right])), 1.0)
+
+
 def _burst(text: str, mention: BurstMention, catalog: Catalog) -> Burst:
     per_person = catalog.workload.assumptions.burst_requests_per_person if mention.people else 1
     per_second = mention.count * per_person / (mention.minutes * 60)
     what = f"{mention.count:,} arriving x {per_person:g} requests each" if mention.people else f"{mention.count:,} requests"
     return Burst(
-        count=mention.count, minutes=mention.minutes, per_second=round(per_second, 2), provenance="stated",
+        count=mention.count, minutes=mention.minutes, per_second=round(per_second, 2),
+        times_a_month=_times_a_month(text, mention), provenance="stated",
         evidence=evidence(text, mention.start, mention.end), confidence=0.8,
         formula=f"{what} / ({mention.minutes:g} min x 60 s) = {number(per_second)} requests/s",
     )
@@ -201,14 +216,19 @@ def _team(text: str) -> Figure | None:
 
 
 def machine_load(drivers: list[Driver], bursts_: list[Burst], catalog: Catalog) -> Machine:
-    """The load people do not make directly: device events and messages, and the largest surge."""
+    """The load people do not make directly (device events and messages, the largest surge), and the
+    business volume that sizes the people when no one counts them ("120,000 parcels a day")."""
     events = sum(d.per_second for d in drivers if d.kind in _MACHINE_KINDS)
     burst = max(bursts_, key=lambda b: b.per_second, default=None)
+    business = max((d for d in drivers if d.kind == "transactions"), key=lambda d: d.per_day, default=None)
     return Machine(
         events_per_second=events,
         peak_to_average=catalog.workload.assumptions.peak_to_average_events,
         burst_per_second=burst.per_second if burst else 0.0,
         burst_words=burst.formula or "" if burst else "",
+        burst_requests_a_month=sum(b.per_second * b.minutes * 60 * b.times_a_month for b in bursts_),
+        transactions_per_day=business.per_day if business else 0.0,
+        transactions_words=business.evidence.text if business and business.evidence else "",
     )
 
 

@@ -77,6 +77,7 @@ class Burst(_Model):
     count: int = Field(ge=0)
     minutes: float = Field(gt=0)
     per_second: float = Field(ge=0, description="The request rate the surge implies at its height.")
+    times_a_month: float = Field(default=1.0, ge=0, description="How often it recurs (daily drops: 30.4; else once).")
     provenance: Provenance
     evidence: Evidence | None = None
     formula: str | None = None
