@@ -26,6 +26,7 @@ from archwright.resources.models import (
     RoleSpec,
     SpecialisationSpec,
     StyleSpec,
+    Threat,
     UnitPrice,
     WorkloadLexicon,
 )
@@ -57,6 +58,7 @@ class Catalog:
     workload: WorkloadLexicon
     questions: tuple[QuestionRule, ...]
     buy: tuple[BuyOption, ...]
+    threats: tuple[Threat, ...]
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -101,6 +103,7 @@ def load_catalog() -> Catalog:
         workload=WorkloadLexicon(**_read("workload.toml")),
         questions=tuple(QuestionRule(**rule) for rule in _read("questions.toml")["questions"]),
         buy=tuple(BuyOption(**option) for option in _read("buy.toml")["buy"]),
+        threats=tuple(Threat(**threat) for threat in _read("threats.toml")["threats"]),
     )
     _check_references(catalog)
     return catalog
@@ -128,6 +131,9 @@ def _check_references(catalog: Catalog) -> None:
         for feature in domain.implies:
             if feature not in catalog.features:
                 problems.append(f"domains.toml: {domain.id} implies unknown feature {feature!r}")
+    known_ids = {*catalog.domains, *catalog.features, *catalog.compliance, *catalog.specialisations}
+    for threat in catalog.threats:
+        problems += [f"threats.toml: {threat.threat!r} names unknown id {i!r}" for i in threat.when if i not in known_ids]
     for kind in catalog.specialisations.values():
         for capability in (*kind.core, *kind.replaces):
             if capability not in catalog.capability_blueprints:

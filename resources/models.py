@@ -307,6 +307,14 @@ class QuestionRule(_Strict):
         return self
 
 
+class Threat(_Strict):
+    """A threat worth modelling for a kind of system, and the controls that answer it first."""
+
+    when: tuple[str, ...]
+    threat: str
+    mitigation: str
+
+
 class BuyOption(_Strict):
     """A product that already does a module's job, and the scale up to which buying is the better call."""
 

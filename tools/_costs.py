@@ -19,11 +19,14 @@ from archwright.resources import Catalog, load_catalog
 from archwright.resources.models import DomainSpec, UnitPrice, VolumeDriver
 from archwright.tools._scale import DAYS_PER_MONTH
 from archwright.tools.models import Analysis, Architecture, LineItem, MonthlyCost
+from archwright.tools.review import availability
 
 HOURS_PER_MONTH = 730
 ZONE_TASKS = 2  # two for availability
 ZONE_VCPU = 0.5
 NON_PRODUCTION_SHARE = 0.3
+STANDBY_SHARE = 0.5
+STANDBY_FROM = 99.99  # availability that needs a second region
 VIEWING_HOURS_PER_DAY = 0.5
 SURGE_HOURS_PER_MONTH = 20  # surges last minutes; capacity is pre-scaled for a window around each
 FUNCTION_SECONDS = 0.2
@@ -276,7 +279,15 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
         if unit is None or item.quantity(scenarios["expected"]) <= 0:
             continue
         line_items.append(_priced(item, unit, scenarios))
-    line_items.append(_non_production(line_items))
+    production = list(line_items)
+    line_items.append(_share_of_stack(production, "Non-production environments (staging + development)", "environments",
+                                      NON_PRODUCTION_SHARE, "a staging copy at about a quarter of production size, a "
+                                      "shared development environment"))
+    target, _ = availability(analysis)
+    if target >= STANDBY_FROM:
+        line_items.append(_share_of_stack(production, f"Warm standby region (for {target:g}% availability)", "standby",
+                                          STANDBY_SHARE, "a second region with the database replica at full size and "
+                                          "the application scaled down until failover"))
     return MonthlyCost(
         low=round(sum(i.low for i in line_items), 2),
         expected=round(sum(i.expected for i in line_items), 2),
@@ -411,23 +422,22 @@ def _region_warning(design: Architecture, catalog: Catalog) -> str | None:
 _RUNS_IN_EVERY_ENVIRONMENT = frozenset({"application", "platform", "primary_db", "api_entry", "cache"})
 
 
-def _non_production(line_items: list[LineItem]) -> LineItem:
-    """Staging and development run the same stack, smaller and not around the clock."""
+def _share_of_stack(line_items: list[LineItem], name: str, component: str, share: float, why: str) -> LineItem:
+    """A copy of the production stack at a share of its size: staging and development, or a standby region."""
     stack = [i for i in line_items if i.component in _RUNS_IN_EVERY_ENVIRONMENT]
-    base = {name: sum(getattr(i, name) for i in stack) for name in ("low", "expected", "high")}
+    base = {scenario: sum(getattr(i, scenario) for i in stack) for scenario in ("low", "expected", "high")}
     return LineItem(
-        name="Non-production environments (staging + development)",
-        component="environments",
-        formula=f"{NON_PRODUCTION_SHARE:.0%} of production compute, database, entry and cache "
-                f"(${base['expected']:,.2f}) = ${base['expected'] * NON_PRODUCTION_SHARE:,.2f}",
+        name=name,
+        component=component,
+        formula=f"{share:.0%} of production compute, database, entry and cache "
+                f"(${base['expected']:,.2f}) = ${base['expected'] * share:,.2f}",
         inputs={"production_base": round(base["expected"], 2)},
-        unit_price=NON_PRODUCTION_SHARE,
+        unit_price=share,
         unit="share of the production stack",
-        source="the production lines' unit prices; the 30% share is an assumption (a staging copy at about a quarter "
-               "of production size, a shared development environment)",
+        source=f"the production lines' unit prices; the {share:.0%} share is an assumption ({why})",
         retrieved="2026-11-24",
         verified=bool(stack) and all(i.verified for i in stack),  # the prices are the production lines' own
-        **{name: round(value * NON_PRODUCTION_SHARE, 2) for name, value in base.items()},
+        **{scenario: round(value * share, 2) for scenario, value in base.items()},
     )
 
 

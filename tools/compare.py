@@ -30,7 +30,9 @@ EFFICIENCY = 0.7
 LARGE_TEAM = 15
 HARDENING_WEEKS = 2
 COORDINATION_COST = 0.03
-MIN_WEEKS = 4
+MIN_WEEKS = 2
+TARGET_BUILD_WEEKS = 12
+TEAM_FLOOR = {"starter": 1, "small": 2, "medium": 3, "large": 5, "massive": 8}
 SCALE_EFFORT = {"large": 1.25, "massive": 1.5}
 _LONG_LIVED = {"real_time_tracking", "chat_messaging", "video_streaming"}
 _DIMENSION_NAMES: dict[Dimension, str] = {
@@ -106,12 +108,13 @@ def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog:
         team = analysis.team.count
         staffing = f"team = the {team} engineers stated"
     else:
-        team = style.base_team + math.ceil(modules / style.modules_per_engineer)
-        team += {"large": 2, "massive": 5}.get(analysis.scale.tier, 0)
-        staffing = (
-            f"team = {style.base_team} base + {modules} modules / {style.modules_per_engineer} per engineer"
-            + (" + scale" if analysis.scale.tier in ("large", "massive") else "")
-        )
+        # The people who can build the scope in about a quarter, never fewer than the scale needs to run
+        # it (on-call, reviews) nor than the style's platform needs: a to-do app is one developer's job.
+        floor = max(TEAM_FLOOR[analysis.scale.tier], style.base_team if style.base_team > 2 else 1)
+        from_work = math.ceil(person_weeks / (TARGET_BUILD_WEEKS * EFFICIENCY))
+        team = max(floor, from_work)
+        staffing = (f"team = {person_weeks:.0f} person-weeks / ({TARGET_BUILD_WEEKS} weeks x {EFFICIENCY} focus) = "
+                    f"{from_work}, at least {floor} for the {analysis.scale.tier} tier and the style")
     # More people are not proportionally faster: each extra engineer costs everyone a little in
     # coordination, and no module is built faster than two people can build it.
     capacity = team * EFFICIENCY * max(0.6, 1 - COORDINATION_COST * (team - 1))
@@ -120,15 +123,16 @@ def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog:
     calendar = max(((catalog.compliance[c.id].calendar_weeks, catalog.compliance[c.id].name) for c in analysis.compliance),
                    default=(0.0, ""))
     # However large the team, the modules have to be integrated and tested together.
-    integration_floor = MIN_WEEKS + math.ceil(modules / 2)
-    weeks = max(integration_floor, math.ceil(build_weeks) + HARDENING_WEEKS, math.ceil(calendar[0]))
+    integration_floor = MIN_WEEKS + math.ceil(modules / 3)
+    hardening = 1 if analysis.scale.tier in ("starter", "small") else HARDENING_WEEKS
+    weeks = max(integration_floor, math.ceil(build_weeks) + hardening, math.ceil(calendar[0]))
     reason = (
         f"{person_weeks:.0f} person-weeks ({style.platform_weeks:g} platform + {feature_weeks:g} feature x "
         f"{style.effort_factor:g} for {style.name.lower()} + {compliance_weeks:g} compliance) / "
         f"({team} engineers x {EFFICIENCY} focus, less {COORDINATION_COST:.0%} coordination per extra engineer) "
-        f"+ {HARDENING_WEEKS} weeks hardening; {staffing}"
+        f"+ {hardening} week{'s' if hardening > 1 else ''} hardening; {staffing}"
     )
-    if weeks == integration_floor and integration_floor > math.ceil(build_weeks) + HARDENING_WEEKS:
+    if weeks == integration_floor and integration_floor > math.ceil(build_weeks) + hardening:
         reason += f"; {modules} modules take at least {integration_floor} weeks to integrate, whatever the team"
     if calendar[0] and weeks == math.ceil(calendar[0]):
         reason += f"; {calendar[1]} sets the floor: about {calendar[0]:g} weeks to a compliant launch whatever the team"

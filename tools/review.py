@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 
 from archwright.resources import load_catalog
+from archwright.resources.models import BuyOption, Threat
 from archwright.tools._scale import TIER_ORDER
 from archwright.tools.models import Analysis, Architecture, Option
 
 # Availability a design of each tier is built for when the requirement states none.
 _DEFAULT_AVAILABILITY = {"starter": 99.5, "small": 99.9, "medium": 99.9, "large": 99.95, "massive": 99.99}
+MAX_THREATS = 4
 _REALTIME = frozenset({"real_time_tracking", "chat_messaging", "multiplayer_sessions", "traffic_bursts"})
 
 
@@ -32,9 +34,12 @@ def recovery(target: float) -> tuple[str, str, str]:
         return ("5 minutes", "1 hour",
                 "multi-zone database with point-in-time restore, backups copied to a second region, "
                 "infrastructure as code to rebuild there")
-    return ("15 minutes", "4 hours",
-            "multi-zone database with point-in-time restore and daily snapshots copied to another region; "
-            "restore drills twice a year")
+    if target >= 99.9:
+        return ("15 minutes", "4 hours",
+                "multi-zone database with point-in-time restore and daily snapshots copied to another region; "
+                "restore drills twice a year")
+    return ("24 hours", "1 day",  # a starter app: the managed defaults are the plan
+            "the managed database's automated backups with point-in-time restore, and one test restore before launch")
 
 
 def review_sections(analysis: Analysis, best: Option, design: Architecture) -> list[str]:
@@ -83,7 +88,10 @@ def _recovery(analysis: Analysis) -> str:
     retention = analysis.workload.data.retention_days
     keep = (f" Keep backups and archives for the stated {retention.value:g} days, in a cheaper storage class after 90."
             if retention else " Keep 35 days of point-in-time backups and 12 monthly snapshots.")
-    return f"RPO {rpo}, RTO {rto} for {value:g}% availability: {how}.{keep}"
+    residency = analysis.workload.location.residency
+    inside = (f" Every copy (replicas, snapshots, the standby) stays inside {residency.code.upper()}: the second region "
+              "is chosen within the residency." if residency else "")
+    return f"RPO {rpo}, RTO {rto} for {value:g}% availability: {how}.{keep}{inside}"
 
 
 def _delivery(analysis: Analysis) -> str:
@@ -132,13 +140,24 @@ def _security(analysis: Analysis, design: Architecture) -> str:
                      "tokens and stays out of PCI DSS scope.")
     if "multi_tenancy" in features:
         lines.append("- Tenants: every query scoped by tenant (row-level security), tenant id in every token and log.")
-    if "healthcare" in {d.id for d in analysis.domains}:
+    regimes = {c.id for c in analysis.compliance}
+    if "hipaa" in regimes:
         lines.append("- Health data: only services covered by the provider's BAA, every read of a record logged.")
-    lines.append("- Threats to model first: account takeover, broken access control between users"
-                 + (" and tenants" if "multi_tenancy" in features else "")
-                 + (", payment fraud" if features & {"payments", "fraud_detection"} else "")
-                 + ", abuse of public endpoints (rate limits).")
+    elif "healthcare" in {d.id for d in analysis.domains} and "gdpr" in regimes:
+        lines.append("- Health data is special-category data under GDPR: a DPIA before launch, explicit consent, "
+                     "processing and every copy inside the EU, every read of a record logged.")
+    lines.append("- Threats to model first:")
+    lines += [f"  - {t.threat}: {t.mitigation}." for t in threats(analysis)[:MAX_THREATS]]
+    lines.append("  - And in every system: account takeover (MFA, breached-password checks), broken access control "
+                 "between users (authorisation tested per endpoint), abuse of public endpoints (rate limits).")
     return "\n".join(lines)
+
+
+def threats(analysis: Analysis) -> list[Threat]:
+    """The threats worth modelling for what this system is: its domains, kind, features and regimes."""
+    ids = {analysis.primary_domain} | {k.id for k in analysis.kinds} | {f.id for f in analysis.features}
+    ids |= {c.id for c in analysis.compliance}
+    return [t for t in load_catalog().threats if ids & set(t.when)]
 
 
 def _data(design: Architecture) -> str:
@@ -146,6 +165,15 @@ def _data(design: Architecture) -> str:
     rows = ["| Module | Owns |", "|---|---|"]
     rows += [f"| {c.name} | {c.purpose} |" for c in modules]
     return "\n".join(rows) + "\n\nEach module owns its tables; others read them through its API or its events."
+
+
+def whole_product_buy(analysis: Analysis) -> BuyOption | None:
+    """A product people buy that does the whole app at this size (payroll, a helpdesk), when the words name one."""
+    tier = TIER_ORDER.index(analysis.scale.tier)
+    text = analysis.requirement.lower()
+    return next((option for option in load_catalog().buy
+                 if tier <= TIER_ORDER.index(option.until)
+                 and any(re.search(rf"\b{re.escape(p)}\b", text) for p in option.phrases)), None)
 
 
 def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
@@ -165,7 +193,8 @@ def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
         line = (f"- **Buy {option.products}** for {what} (about ${option.monthly[0]:,.0f}-"
                 f"${option.monthly[1]:,.0f} a month, list prices to confirm): {option.trade_off}")
         lines.insert(0, line) if named else lines.append(line)  # a whole-product buy answers first
-    return "\n".join(lines) if lines else "Build: no off-the-shelf product does the core of this at this scale."
+    return "\n".join(lines) if lines else ("Build: no product in the knowledge base does the core of this at this "
+                                          "scale; survey the market for the domain before committing a team.")
 
 
 def _roadmap(analysis: Analysis, best: Option, design: Architecture) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from archwright.resources import Style, load_catalog
 from archwright.tools.models import Analysis, Architecture, Comparison, MonthlyCost, Option, Summary
-from archwright.tools.review import review_sections
+from archwright.tools.review import review_sections, whole_product_buy
 
 
 def money(value: float) -> str:
@@ -108,6 +108,15 @@ def _option(comparison: Comparison, style: str) -> Option:
     return next(o for o in comparison.options if o.style == style)
 
 
+def _buy_first(analysis: Analysis) -> list[str]:
+    """Where a product people buy does the whole job at this size, that is the answer; the design is the fallback."""
+    option = whole_product_buy(analysis)
+    if option is None:
+        return []
+    return [f"**Buy, don't build: {option.products}** (about ${option.monthly[0]:,.0f}-${option.monthly[1]:,.0f} a "
+            f"month, list prices to confirm). {option.trade_off} Build only if none fits; what building would take:"]
+
+
 def generate_summary(
     analysis: Analysis, comparison: Comparison, designs: Mapping[Style, Architecture]
 ) -> Summary:
@@ -129,6 +138,7 @@ def generate_summary(
         f"~{scale.monthly_requests:,} requests a month."
         + (f" Compliance: {', '.join(c.name for c in analysis.compliance)}." if analysis.compliance else ""),
         "## Recommendation",
+        *_buy_first(analysis),
         f"**{best.name} on {catalog.clouds[comparison.cloud].name}**: about {money(best.monthly_cost.expected)} a month "
         f"(range {money(best.monthly_cost.low)}-{money(best.monthly_cost.high)}), a team of {best.team_size}, "
         f"an MVP in about {best.time_to_mvp_weeks} weeks.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from archwright.resources import load_catalog
 from archwright.tools.analyze import analyze_requirements
 from archwright.tools.compare import compare_architectures
@@ -74,3 +76,24 @@ def test_the_range_follows_how_the_load_was_known() -> None:
 def test_a_small_app_lets_its_database_search_and_cache() -> None:
     todo = design_architecture(analyze_requirements("A to-do list app."), "monolith", "aws")
     assert not {"search_index", "geo_store"} & {c.id for c in todo.components}
+
+
+def test_usage_per_person_and_business_volumes_size_the_system() -> None:
+    vod = analyze_requirements("Fitness video on demand: 100,000 paying subscribers each watching about 10 hours a "
+                               "month, with DRM.")
+    hours = next(d for d in vod.workload.drivers if d.kind == "media_hours")
+    assert hours.per_day * 30.4 == pytest.approx(1_000_000, rel=0.01) and "100,000 subscribers x 10" in hours.formula
+    assert vod.users is not None and vod.users.count == 100_000  # "each watching" is not "25 seats each"
+    video = next(i for i in compare_architectures(vod).options[2].monthly_cost.line_items if i.name == "Video delivery")
+    assert video.inputs["video_hours"] == pytest.approx(1_000_000, rel=0.01)
+    parcels = analyze_requirements("Route optimisation for a regional parcel carrier: 120,000 parcels a day.")
+    assert parcels.users is None and parcels.scale.daily_active_users >= 100_000
+    assert any("parcels a day" in note for note in parcels.scale.assumptions)
+
+
+def test_a_recurring_surge_adds_its_requests_to_every_month() -> None:
+    once = analyze_requirements("Sneaker drop site: 500,000 users arrive in the first 60 seconds of a drop.")
+    daily = analyze_requirements("Sneaker drop site: daily drops where 500,000 users arrive in the first 60 seconds.")
+    assert daily.workload.bursts[0].times_a_month == pytest.approx(30.4)
+    assert once.workload.bursts[0].times_a_month == 1
+    assert daily.scale.monthly_requests > once.scale.monthly_requests * 5

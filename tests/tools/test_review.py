@@ -3,6 +3,8 @@ the workload and the recommended design."""
 
 from __future__ import annotations
 
+import pytest
+
 from archwright.tools.analyze import analyze_requirements
 from archwright.tools.compare import compare_architectures
 from archwright.tools.design import design_architecture
@@ -30,7 +32,7 @@ def test_stated_targets_drive_recovery_and_the_review_names_them() -> None:
 def test_an_unstated_target_is_assumed_by_tier_and_an_existing_idp_is_federated() -> None:
     markdown = _summary("Leave requests and approvals for our 300 employees; sign-in with Okta.")
     assert "| Availability | 99.5% " in markdown and "assumed for the starter tier" in markdown
-    assert "RPO 15 minutes, RTO 4 hours" in markdown
+    assert "RPO 24 hours, RTO 1 day" in markdown and "one test restore" in markdown  # no drills for a starter app
     assert "federate sign-in with the organisation's okta" in markdown
     assert "Job scheduler |" not in markdown  # infrastructure is not a module that owns data
 
@@ -86,3 +88,29 @@ def test_a_whole_product_people_buy_is_the_first_answer() -> None:
     buy = payroll[payroll.index("## Build or buy"):payroll.index("## Roadmap")]
     assert buy.splitlines()[2].startswith("- **Buy Gusto, ADP, Rippling")
     assert "for the whole payroll product" in buy
+
+
+def test_four_nines_pays_for_a_standby_region_inside_the_residency() -> None:
+    from archwright.tools.analyze import analyze_requirements
+    from archwright.tools.compare import compare_architectures
+
+    text = "Payments API for 200k daily users in the EU, data must stay in the EU, 99.99% availability."
+    cost = compare_architectures(analyze_requirements(text)).options[2].monthly_cost
+    standby = next(i for i in cost.line_items if i.component == "standby")
+    production = sum(i.expected for i in cost.line_items if i.component in ("application", "primary_db", "api_entry",
+                                                                           "cache", "platform"))
+    assert standby.expected == pytest.approx(production * 0.5, rel=0.01)
+    assert "Every copy (replicas, snapshots, the standby) stays inside EU" in _summary(text)
+    plain = compare_architectures(analyze_requirements("Payments API for 200k daily users, 99.9% availability."))
+    assert not any(i.component == "standby" for i in plain.options[2].monthly_cost.line_items)
+
+
+def test_threats_follow_what_the_system_is() -> None:
+    drop = _summary("Stadium ticket drop: 1.5M fans try to buy 60,000 seats in the first 10 minutes.")
+    assistant = _summary("An internal assistant that answers employee questions over our Confluence pages, "
+                         "respecting document permissions.")
+    assert "Scalper bots" in drop and "Prompt injection" not in drop
+    assert "Prompt injection" in assistant and "Scalper bots" not in assistant
+    assert "One tenant reading another's data" not in drop  # a venue's seats are not SaaS tenants
+    journal = _summary("A mental-health journaling app for consumers in Germany; GDPR, data stays in the EU.")
+    assert "BAA" not in journal
