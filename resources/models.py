@@ -175,7 +175,7 @@ class CloudSpec(_Strict):
 
 VolumeDriver = Literal["hours", "requests", "writes", "peak_rps", "daily_users", "monthly_users", "registered_users",
                        "events", "device_messages", "stored_gb", "object_gb", "video_hours", "llm_tokens",
-                       "connected_minutes", "warehouse_gb", "signed_in_users", "db_gb"]
+                       "connected_minutes", "warehouse_gb", "signed_in_users", "db_gb", "call_minutes"]
 
 
 class UnitPrice(_Strict):
@@ -255,7 +255,8 @@ class ActorLexicon(_Strict):
         return {*self.end_user, *self.staff, *self.tenant, *self.device}
 
 
-DriverKind = Literal["requests", "events", "messages", "transactions", "questions", "llm_tokens", "documents", "media_hours"]
+DriverKind = Literal["requests", "events", "messages", "transactions", "questions", "llm_tokens", "documents", "media_hours",
+                     "call_minutes"]
 
 
 class WorkloadAssumptions(_Strict):
@@ -267,6 +268,9 @@ class WorkloadAssumptions(_Strict):
     bytes_per_event: float = Field(gt=0)
     peak_to_average_events: float = Field(ge=1)
     burst_requests_per_person: float = Field(gt=0)
+    minutes_per_call: float = Field(gt=0)
+    calls_per_user_day: float = Field(gt=0)
+    live_hours_per_week: float = Field(gt=0)
 
 
 class PlaceLexicon(_Strict):

@@ -72,7 +72,7 @@ def _compiled() -> _Compiled:
         (
             frozenset(rule.nouns),
             rule.role,
-            re.compile(rf"\b(?:{alternation(rule.before)})\s+(?:\S+\s+){{0,2}}$", re.IGNORECASE) if rule.before else None,
+            re.compile(rf"\b(?:{alternation(rule.before)})(?:\s+\S+){{0,2}}\s*$", re.IGNORECASE) if rule.before else None,
             re.compile(rf"\b(?:{alternation(rule.around)})\b", re.IGNORECASE) if rule.around else None,
             re.compile(rf"\b(?:{alternation(rule.anywhere)})\b", re.IGNORECASE) if rule.anywhere else None,
         )

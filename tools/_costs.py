@@ -58,6 +58,7 @@ class Volumes:
     device_messages: float = 0.0
     llm_tokens: float = 0.0
     video_hours: float = 0.0
+    call_minutes: float = 0.0
     monthly_users: float = 0.0
     signed_in_share: float = 1.0
 
@@ -91,6 +92,7 @@ class Volumes:
             "stored_gb": self.db_gb + self.object_gb,
             "object_gb": self.object_gb,
             "video_hours": self.video_hours,
+            "call_minutes": self.call_minutes,
             "llm_tokens": self.llm_tokens,
             "connected_minutes": self.daily_users * SESSION_MINUTES_PER_DAY * DAYS_PER_MONTH,
             # the application's data plus a year of ~1 KB events (the history analytics keeps)
@@ -117,6 +119,7 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, str
         device_messages=device_messages * multiplier,
         llm_tokens=_per_month(analysis, ("llm_tokens",)) * multiplier,
         video_hours=_video_hours(analysis) * multiplier if streams_video else 0.0,
+        call_minutes=_per_month(analysis, ("call_minutes",)) * multiplier,
         monthly_users=scale.daily_active_users / domain.dau_per_mau * multiplier,
         signed_in_share=domain.signed_in_share,
     )
@@ -344,6 +347,7 @@ _DRIVER_TEXT: dict[str, str] = {
     "stored_gb": "GB of application data",
     "object_gb": "GB of files",
     "video_hours": "hours of video watched a month",
+    "call_minutes": "minutes of video calls a month",
     "llm_tokens": "model tokens a month",
     "warehouse_gb": "GB in the warehouse (data + a year of events)",
     "connected_minutes": f"connected minutes (daily users x {SESSION_MINUTES_PER_DAY} min x 30.4)",

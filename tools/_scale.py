@@ -188,6 +188,11 @@ def _daily_actives(
     dau = count * share
     who = "staff use an internal tool most working days" if users.workforce else f"typical for {domain.name}"
     notes.append(f"Daily users: {number(count)} in total x {share} active on a given day ({who}) = {number(dau)}.")
+    if users.workforce and machine.transactions_per_day > 0:  # the staff serve customers who use it too
+        customers = machine.transactions_per_day * domain.users_per_transaction
+        notes.append(f"Plus the customers behind '{machine.transactions_words}': {number(machine.transactions_per_day)} "
+                     f"a day x {domain.users_per_transaction:g} = {number(customers)} daily users.")
+        dau += customers
     return dau
 
 

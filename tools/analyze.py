@@ -116,7 +116,8 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
     rate = Rate(reading.requests_per_second) if reading.requests_per_second is not None else None
     scale = estimate_scale(domain, reading.users_basis, rate, workload.machine_load(reading.drivers, reading.bursts, catalog))
     feature_ids = {f.id for f in found.features}
-    drivers = [*reading.drivers, *workload.derived_drivers(reading.drivers, feature_ids, domain, scale, catalog)]
+    drivers = [*reading.drivers, *workload.derived_drivers(text, reading.drivers, feature_ids, domain, scale, reading.users,
+                                                           catalog)]
     model = Workload(
         actors=reading.actors,
         load_driver=workload.load_driver_sentence(reading.actors, drivers, reading.users, scale),

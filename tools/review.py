@@ -169,6 +169,8 @@ def _data(design: Architecture) -> str:
 
 def whole_product_buy(analysis: Analysis) -> BuyOption | None:
     """A product people buy that does the whole app at this size (payroll, a helpdesk), when the words name one."""
+    if _sells_software(analysis):
+        return None  # a vendor of HR software builds HR software: its customers are the ones who buy
     tier = TIER_ORDER.index(analysis.scale.tier)
     text = analysis.requirement.lower()
     return next((option for option in load_catalog().buy
@@ -176,16 +178,24 @@ def whole_product_buy(analysis: Analysis) -> BuyOption | None:
                  and any(re.search(rf"\b{re.escape(p)}\b", text) for p in option.phrases)), None)
 
 
+def _sells_software(analysis: Analysis) -> bool:
+    """Whether the app is a product sold to other organisations (tenants, a B2B SaaS)."""
+    tenants = [a for a in analysis.workload.actors if a.role == "tenant" and (a.count or 0) > 1]
+    return (analysis.primary_domain == "b2b_saas" or bool(tenants)
+            or "multi_tenancy" in {f.id for f in analysis.features})
+
+
 def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
     """Products that already do a module's job at this size (resources/data/buy.toml), with the trade-off."""
     serves = {feature for c in design.components for feature in c.features}
     tier = TIER_ORDER.index(analysis.scale.tier)
     text = analysis.requirement.lower()
+    vendor = _sells_software(analysis)
     lines = []
     for option in load_catalog().buy:
         if tier > TIER_ORDER.index(option.until):
             continue
-        named = [p for p in option.phrases if re.search(rf"\b{re.escape(p)}\b", text)]
+        named = [] if vendor else [p for p in option.phrases if re.search(rf"\b{re.escape(p)}\b", text)]
         modules = sorted(set(option.for_) & serves)
         if not named and not modules:
             continue

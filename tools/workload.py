@@ -233,11 +233,13 @@ def machine_load(drivers: list[Driver], bursts_: list[Burst], catalog: Catalog) 
 
 
 def derived_drivers(
-    drivers: list[Driver], feature_ids: set[str], domain: DomainSpec, scale: Scale, catalog: Catalog
+    text: str, drivers: list[Driver], feature_ids: set[str], domain: DomainSpec, scale: Scale, users: StatedUsers | None,
+    catalog: Catalog,
 ) -> list[Driver]:
-    """Questions to a language model (stated, else assumed from daily users) and the tokens they imply."""
+    """What the stated figures imply: questions to a language model and their tokens, minutes of video
+    calls, and hours of live video watched."""
     assumptions = catalog.workload.assumptions
-    added: list[Driver] = []
+    added = [*_call_minutes(text, drivers, feature_ids, scale, catalog), *_live_hours(text, drivers, feature_ids, users, catalog)]
     questions = next((d for d in drivers if d.kind == "questions"), None)
     uses_model = "llm_inference" in feature_ids or domain.id == "ai_assistant"
     if questions is None and uses_model:
@@ -258,6 +260,53 @@ def derived_drivers(
                     f"(prompt with context + answer) = {number(tokens)} tokens a day",
         ))
     return added
+
+
+_CALL_NOUNS = re.compile(r"\b(?:visits?|consultations?|appointments?|lessons?|sessions?|calls?|classes|interviews?)\b", re.I)
+_CALL_LENGTH = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)[\s-]*(?:min|mins|minutes?)\b", re.I)
+_LIVE_HOURS = re.compile(r"\b(?:about\s+|around\s+|roughly\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b[^.;]{0,25}?"
+                         r"\b(?:every|each|a|per)\s+(?P<unit>week|sunday|saturday|weekend|day|month)", re.I)
+
+
+def _call_minutes(text: str, drivers: list[Driver], feature_ids: set[str], scale: Scale, catalog: Catalog) -> list[Driver]:
+    """Minutes of video calls a day: the stated visits or lessons x their length, else assumed from daily users."""
+    if "video_calls" not in feature_ids:
+        return []
+    assumptions = catalog.workload.assumptions
+    length = _CALL_LENGTH.search(text)
+    minutes = float(length.group("n")) if length else assumptions.minutes_per_call
+    said = f"'{length.group()}'" if length else f"{minutes:g} minutes assumed"
+    calls = [d for d in drivers if d.kind == "transactions" and d.evidence and _CALL_NOUNS.search(d.evidence.text)]
+    if calls:
+        per_day = sum(d.per_day for d in calls) * minutes
+        return [Driver(kind="call_minutes", per_second=round(per_day / SECONDS_PER_DAY, 3), per_day=round(per_day, 1),
+                       provenance="derived", confidence=0.7,
+                       formula=f"{number(sum(d.per_day for d in calls))} calls a day x {said} = {number(per_day)} "
+                               "call-minutes a day")]
+    per_day = scale.daily_active_users * assumptions.calls_per_user_day * minutes
+    return [Driver(kind="call_minutes", per_second=round(per_day / SECONDS_PER_DAY, 3), per_day=round(per_day, 1),
+                   provenance="assumed", confidence=0.4,
+                   reason=f"{scale.daily_active_users:,} daily users x {assumptions.calls_per_user_day:g} calls each a "
+                          f"day x {said} (no call volume stated)")]
+
+
+def _live_hours(text: str, drivers: list[Driver], feature_ids: set[str], users: StatedUsers | None,
+                catalog: Catalog) -> list[Driver]:
+    """Hours of live video watched: the viewers online at once x the hours the channels broadcast."""
+    if "live_streaming" not in feature_ids or users is None or users.period != "concurrent":
+        return []
+    if any(d.kind == "media_hours" for d in drivers):
+        return []
+    found = _LIVE_HOURS.search(text)
+    per_week_factor = {"week": 1, "sunday": 1, "saturday": 1, "weekend": 1, "day": 7, "month": 12 / 52}
+    weekly = (float(found.group("n")) * per_week_factor[found.group("unit").lower()] if found
+              else catalog.workload.assumptions.live_hours_per_week)
+    said = f"'{found.group()}'" if found else f"{weekly:g} hours a week assumed"
+    per_day = users.count * weekly / 7
+    return [Driver(kind="media_hours", per_second=round(per_day / SECONDS_PER_DAY, 4), per_day=round(per_day, 1),
+                   provenance="derived" if found else "assumed", confidence=0.6 if found else 0.4,
+                   formula=f"{users.count:,} viewers at once x {said} = {number(per_day * DAYS_PER_MONTH)} hours "
+                           "watched a month")]
 
 
 def data_profile(

@@ -97,3 +97,32 @@ def test_a_recurring_surge_adds_its_requests_to_every_month() -> None:
     assert daily.workload.bursts[0].times_a_month == pytest.approx(30.4)
     assert once.workload.bursts[0].times_a_month == 1
     assert daily.scale.monthly_requests > once.scale.monthly_requests * 5
+
+
+def test_calls_and_live_video_are_sized_from_what_is_said() -> None:
+    tutoring = analyze_requirements("Online tutoring: students book 1:1 video lessons with tutors, 2,000 lessons a day "
+                                    "of 50 minutes.")
+    minutes = next(d for d in tutoring.workload.drivers if d.kind == "call_minutes")
+    assert minutes.per_day == pytest.approx(100_000) and "'50 minutes'" in minutes.formula
+    calls = [i for i in compare_architectures(tutoring, cloud="azure").options[2].monthly_cost.line_items
+             if i.component == "rtc_service"]
+    assert calls and calls[0].inputs["call_minutes"] == pytest.approx(100_000 * 30.4, rel=0.01)
+    church = analyze_requirements("Live streaming for church services: 300 churches stream about 2 hours every "
+                                  "Sunday, roughly 20,000 viewers watching at the same time.")
+    hours = next(d for d in church.workload.drivers if d.kind == "media_hours")
+    assert hours.per_day * 7 == pytest.approx(40_000, rel=0.01)  # 20,000 viewers x 2 hours a week
+
+
+def test_people_who_are_not_users_and_vendors_who_should_not_buy() -> None:
+    national = analyze_requirements("National vaccination booking for a country of 60 million people; 2 million "
+                                    "people try to book in the first hour.")
+    assert national.users is None or national.users.count != 60_000_000
+    bank = analyze_requirements("Business banking app for UK small businesses: current accounts, debit card issuing, "
+                                "100,000 business customers.")
+    assert bank.users is not None and bank.users.count == 100_000
+    from archwright.tools.review import whole_product_buy
+    assert whole_product_buy(analyze_requirements("Payroll for our 150-employee company in the US.")) is not None
+    vendor = analyze_requirements("HR software for European companies: 300 customer companies, salaries and sick leave.")
+    assert whole_product_buy(vendor) is None
+    courier = analyze_requirements("Dispatch for a regional courier: 600 drivers, 25,000 parcels a day.")
+    assert courier.scale.daily_active_users > 20_000  # the recipients tracking parcels use it too
