@@ -9,6 +9,7 @@ from functools import cache
 
 from archwright.resources import Catalog, load_catalog
 from archwright.tools import corrections, workload
+from archwright.tools._places import broader
 from archwright.tools._scale import Rate, estimate_scale
 from archwright.tools._text import Document, Match, Pattern, Vocabulary, plain_words
 from archwright.tools.corrections import Found
@@ -23,7 +24,7 @@ from archwright.tools.models import (
 )
 from archwright.tools.questions import questions
 from archwright.tools.validation import check_requirement
-from archwright.tools.workload_models import Workload, WorkloadInput
+from archwright.tools.workload_models import Location, Workload, WorkloadInput
 
 _WEIGHTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 _HEAD_BONUS = 2.0
@@ -145,7 +146,7 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
         requests_per_second_evidence=reading.requests_evidence,
         scale=scale,
         team=StatedTeam(count=int(reading.team.value), evidence=reading.team.evidence) if reading.team else None,
-        compliance=found.compliance,
+        compliance=found.compliance + _regimes_of_place(found.compliance, model.location, given, catalog),
         questions=[],
         is_vague=not found.features and not found.domains[0].evidence,
         workload=model,
@@ -167,6 +168,23 @@ def _kinds(document: Document, primary: str, catalog: Catalog, lexicon: _Lexicon
         if matches:
             found.append(KindFinding(id=kind_id, name=kind.name, evidence=_match_evidence(document, matches)))
     return found
+
+
+def _regimes_of_place(
+    found: list[ComplianceFinding], location: Location, given: WorkloadInput | None, catalog: Catalog
+) -> list[ComplianceFinding]:
+    """GDPR follows the people, not the words: users or data in the EU or UK bring it unsaid."""
+    if any(c.id == "gdpr" for c in found) or (given is not None and given.compliance is not None):
+        return []
+    places = [location.residency] if location.residency else location.places
+    european = [p for p in places if p is not None and (p.code in _GDPR_REGIONS or broader(p.code) in _GDPR_REGIONS)]
+    if not european:
+        return []
+    return [ComplianceFinding(id="gdpr", name=catalog.compliance["gdpr"].name, implied=True, by_place=True, confidence=0.7,
+                              evidence=[p.evidence for p in european if p.evidence][:1])]
+
+
+_GDPR_REGIONS = frozenset({"eu", "uk"})
 
 
 def _home_of(kinds: list[KindFinding], domains: list[DomainFinding], catalog: Catalog) -> list[DomainFinding]:

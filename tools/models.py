@@ -53,6 +53,8 @@ class ComplianceFinding(_Model):
     name: str
     evidence: list[Evidence]
     implied: bool = Field(description="True when no regime was named but the context brings it (a US patient portal).")
+    by_place: bool = Field(default=False, description="True when where the users or data are brings it (GDPR for "
+                           "people in the EU or UK), not the words.")
     confidence: float = Field(default=0.9, ge=0, le=1)
     given: bool = Field(default=False, description="True when the caller supplied it.")
 

@@ -6,6 +6,8 @@ check each named condition against an analysis.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 
 from archwright.resources import Catalog
@@ -36,7 +38,7 @@ def _personal_data(analysis: Analysis) -> bool:
 
 CONDITIONS: dict[str, Callable[[Analysis], bool]] = {
     "vague": lambda a: a.is_vague or not a.domains[0].evidence,
-    "no_features": lambda a: not a.features,
+    "no_features": lambda a: not a.features and not a.kinds,
     "no_people_count": lambda a: a.users is None and not any(x.role == "device" for x in a.workload.actors),
     "devices_without_frequency": lambda a: (
         any(x.role == "device" for x in a.workload.actors) or "iot_telemetry" in _features(a)
@@ -54,7 +56,12 @@ CONDITIONS: dict[str, Callable[[Analysis], bool]] = {
     and a.workload.location.region in ("eu", "uk"),
     "tenants_without_soc2": lambda a: "multi_tenancy" in _features(a) and "soc2" not in _regimes(a),
     "no_team": lambda a: a.workload.team is None,
+    "regulator_named": lambda a: bool(_REGULATORS.search(a.requirement)),
 }
+
+# Financial regulators and licences a requirement may name without naming one of the regimes we model.
+_REGULATORS = re.compile(r"\b(?:FCA|PRA|SEC|FINRA|OCC|FDIC|CFPB|MAS|BaFin|APRA|ASIC|RBI|SEBI|FINMA|EBA|PSD2|"
+                         r"e-money licen[cs]e|banking licen[cs]e|money transmitter|DORA)\b")
 
 
 def questions(analysis: Analysis, catalog: Catalog) -> list[str]:

@@ -126,3 +126,12 @@ def test_people_who_are_not_users_and_vendors_who_should_not_buy() -> None:
     assert whole_product_buy(vendor) is None
     courier = analyze_requirements("Dispatch for a regional courier: 600 drivers, 25,000 parcels a day.")
     assert courier.scale.daily_active_users > 20_000  # the recipients tracking parcels use it too
+
+
+def test_where_the_users_are_brings_gdpr_and_a_named_regulator_brings_a_question() -> None:
+    german = analyze_requirements("Food delivery app for all of Germany with 8 million registered users.")
+    gdpr = next(c for c in german.compliance if c.id == "gdpr")
+    assert gdpr.implied and gdpr.by_place and gdpr.evidence
+    assert not any(c.id == "gdpr" for c in analyze_requirements("Food delivery app for Texas.").compliance)
+    bank = analyze_requirements("Business banking app for UK small businesses, FCA regulated.")
+    assert any("regulator named" in q for q in bank.questions)
