@@ -233,7 +233,8 @@ def _items(design: Architecture, analysis: Analysis, catalog: Catalog) -> list[_
                                lambda v: _surge_tasks(v) * SURGE_HOURS_PER_MONTH,
                                f"extra tasks for the surge peak x {SURGE_HOURS_PER_MONTH} h a month (pre-scaled "
                                "windows around each surge)", lambda v: {"surge_tasks": _surge_tasks(v)}))
-        small_db = analysis.scale.tier in ("starter", "small")
+        # The burstable smallest instance suits a small app; regulated data runs on a dedicated-core class.
+        small_db = analysis.scale.tier in ("starter", "small") and not analysis.compliance
         limit = catalog.clouds[design.cloud].limits.get("db_max_storage_gb", math.inf)
 
         def shards(v: Volumes) -> int:

@@ -9,6 +9,8 @@ which database and entry point they sit behind.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from archwright.resources import Catalog, Style, load_catalog
@@ -86,6 +88,13 @@ class _Graph:
             self.connections[(source, target)] = Connection(source=source, target=target, label=label)
 
 
+# Words that ask to keep card numbers out of the system: the processor's hosted fields, not our own vault.
+_MINIMAL_CARD_SCOPE = re.compile(
+    r"\b(?:minimi[sz]e|reduce|limit|shrink|avoid|stay out of|keep (?:us )?out of)\s+(?:\S+\s+){0,2}(?:pci|card data)|"
+    r"\b(?:do not|don'?t|never)\s+(?:\S+\s+){0,3}(?:store|touch|handle|see|want)\s+(?:\S+\s+){0,2}(?:card|pci)|"
+    r"\bhosted (?:checkout|fields|payment page|card fields)\b|\bsaq[ -]a\b", re.IGNORECASE)
+
+
 # Roles the primary database plays for a small app: PostgreSQL full-text search, PostGIS or Redis-free
 # hot reads are enough until the load says otherwise, and each dedicated service is a bill and an on-call.
 _FOLDED: dict[str, frozenset[str]] = {
@@ -118,6 +127,9 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
         if blueprint.consumes_events:
             consumers.append(module_id)
     for regime in regimes:
+        if regime == "pci_dss" and _MINIMAL_CARD_SCOPE.search(analysis.requirement):
+            modules.append(graph.module(regime, catalog.capability_blueprints["hosted_card_fields"]))
+            continue
         modules.append(graph.module(regime, catalog.compliance_blueprints[regime]))
     drawn = {f.id for f in drawn_features(analysis)}
     calls = next((c for c in graph.components.values() if c.id.startswith("video_calls_")), None)

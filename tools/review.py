@@ -138,6 +138,9 @@ def _security(analysis: Analysis, design: Architecture) -> str:
     if "pci_dss_zone" in roles:
         lines.append("- Cardholder data: only the isolated card-vault zone sees card numbers; everything else holds "
                      "tokens and stays out of PCI DSS scope.")
+    elif "pci_dss" in {c.id for c in analysis.compliance}:
+        lines.append("- Cardholder data: card numbers go straight into the processor's hosted fields and vault; we hold "
+                     "tokens and the last four digits only, the smallest PCI DSS scope (SAQ A).")
     if "multi_tenancy" in features:
         lines.append("- Tenants: every query scoped by tenant (row-level security), tenant id in every token and log.")
     regimes = {c.id for c in analysis.compliance}
@@ -191,6 +194,8 @@ def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
     tier = TIER_ORDER.index(analysis.scale.tier)
     text = analysis.requirement.lower()
     vendor = _sells_software(analysis)
+    caveat = (" Only with a signed BAA: a vendor that touches patient data without one breaks HIPAA."
+              if "hipaa" in {c.id for c in analysis.compliance} else "")
     lines = []
     for option in load_catalog().buy:
         if tier > TIER_ORDER.index(option.until):
@@ -201,7 +206,7 @@ def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
             continue
         what = f"the whole {option.phrases[0]} product" if named else ", ".join(modules).replace("_", " ")
         line = (f"- **Buy {option.products}** for {what} (about ${option.monthly[0]:,.0f}-"
-                f"${option.monthly[1]:,.0f} a month, list prices to confirm): {option.trade_off}")
+                f"${option.monthly[1]:,.0f} a month, list prices to confirm): {option.trade_off}{caveat}")
         lines.insert(0, line) if named else lines.append(line)  # a whole-product buy answers first
     return "\n".join(lines) if lines else ("Build: no product in the knowledge base does the core of this at this "
                                           "scale; survey the market for the domain before committing a team.")

@@ -114,3 +114,18 @@ def test_threats_follow_what_the_system_is() -> None:
     assert "One tenant reading another's data" not in drop  # a venue's seats are not SaaS tenants
     journal = _summary("A mental-health journaling app for consumers in Germany; GDPR, data stays in the EU.")
     assert "BAA" not in journal
+
+
+def test_minimal_card_scope_uses_the_processors_fields_and_health_buys_need_a_baa() -> None:
+    from archwright.tools.analyze import analyze_requirements
+    from archwright.tools.design import design_architecture
+
+    retailer = analyze_requirements("Online retailer with our own checkout; PCI DSS, and we want to minimize PCI scope.")
+    names = {c.name for c in design_architecture(retailer, "monolith", "aws").components}
+    assert "Card tokens (hosted fields) module" in names and "Card vault (isolated zone)" not in names
+    assert "SAQ A" in _summary("Online retailer with our own checkout; PCI DSS, and we want to minimize PCI scope.")
+    issuer = analyze_requirements("Card issuer storing card numbers in our own vault; PCI DSS level 1.")
+    assert "Card vault (isolated zone)" in {c.name for c in design_architecture(issuer, "monolith", "aws").components}
+    clinic = _summary("HIPAA clinic app for one US practice: appointment booking and reminders for 300 patients.")
+    buy = clinic[clinic.index("## Build or buy"):clinic.index("## Roadmap")]
+    assert "Only with a signed BAA" in buy
