@@ -108,6 +108,8 @@ class ModuleBlueprint(_Strict):
     events: bool = False
     consumes_events: bool = False
     covered_by: tuple[str, ...] = Field(default=(), description="Features whose module already does this capability's job.")
+    relational: bool = Field(default=False, description="Its data wants multi-row transactions, joins and ad-hoc "
+                             "reporting (a ledger, policies, claims): a key-value table fits it poorly.")
     only_with: tuple[str, ...] = Field(default=(), description="Features without which the capability is not needed "
                                        "(a waiting room only where a surge is stated).")
     isolated: bool = Field(default=False, description="Deployed apart from the application in every style (a "

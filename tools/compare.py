@@ -12,8 +12,8 @@ import math
 from collections.abc import Sequence
 
 from archwright.resources import Catalog, Style, load_catalog
-from archwright.resources.models import StyleSpec
-from archwright.tools._costs import monthly_cost
+from archwright.resources.models import ModuleBlueprint, StyleSpec
+from archwright.tools._costs import FUNCTION_SECONDS, RPS_PER_DB_VCPU, monthly_cost
 from archwright.tools.design import core_capabilities, design_architecture
 from archwright.tools.models import (
     Analysis,
@@ -32,6 +32,8 @@ HARDENING_WEEKS = 2
 COORDINATION_COST = 0.03
 MIN_WEEKS = 2
 TARGET_BUILD_WEEKS = 12
+FUNCTION_CONCURRENCY = 1_000  # the default concurrent executions per account and region
+DB_PRIMARY_VCPUS = 64  # about the largest general-purpose primary worth running before sharding
 TEAM_FLOOR = {"starter": 1, "small": 2, "medium": 3, "large": 5, "massive": 8}
 SCALE_EFFORT = {"large": 1.25, "massive": 1.5}
 _LONG_LIVED = {"real_time_tracking", "chat_messaging", "video_streaming"}
@@ -164,6 +166,9 @@ def _scores(
     if style.id == "serverless" and features & _LONG_LIVED:
         scalability -= 1
         reason += " Long-lived connections (live updates, chat, video) sit outside the functions."
+    bottleneck, strain = _bottleneck(style, analysis)
+    scalability -= strain
+    reason += f" {bottleneck}"
     scores["scalability"] = Score(score=_clamp(scalability), reason=reason)
 
     ratio = cheapest / cost if cost else 1.0
@@ -195,6 +200,11 @@ def _scores(
     if style.id == "serverless" and len(features) > 10:
         simplicity -= 1
         reason += f" {len(features)} features mean many functions and triggers to trace."
+    relational = [catalog_blueprint.module for catalog_blueprint in _relational_core(analysis)]
+    if style.id == "serverless" and relational:
+        simplicity -= 2
+        reason += (f" {', '.join(relational)} need multi-row transactions, joins and ad-hoc reporting: on a key-value "
+                   "table those are capped and hand-built, so plan a serverless relational database instead.")
     scores["operational_simplicity"] = Score(score=_clamp(simplicity), reason=reason)
     scores["portability"] = Score(score=style.portability.score, reason=style.portability.reason)
 
@@ -208,6 +218,33 @@ def _scores(
             score=8, reason="No compliance regime stated; baseline controls fit any of the three styles."
         )
     return scores
+
+
+def _relational_core(analysis: Analysis) -> list[ModuleBlueprint]:
+    """The core capabilities whose data wants a relational database (ledgers, policies, claims)."""
+    catalog = load_catalog()
+    return [catalog.capability_blueprints[c] for c in core_capabilities(analysis, catalog)
+            if catalog.capability_blueprints[c].relational]
+
+
+def _bottleneck(style: StyleSpec, analysis: Analysis) -> tuple[str, int]:
+    """What saturates first at ten times the expected peak, and how much that costs the score."""
+    peak = analysis.scale.peak_rps * 10
+    if style.id == "serverless":
+        concurrent = peak * FUNCTION_SECONDS
+        strain = 1 if concurrent > FUNCTION_CONCURRENCY * 10 else 0
+        return (f"At 10x the peak (~{peak:,.0f} requests/s) the functions need ~{concurrent:,.0f} concurrent executions"
+                + (f", {concurrent / FUNCTION_CONCURRENCY:,.0f}x the default quota of {FUNCTION_CONCURRENCY:,}: raise it "
+                   "ahead and watch the table's hot partitions." if concurrent > FUNCTION_CONCURRENCY else
+                   f", within the default quota of {FUNCTION_CONCURRENCY:,}."), strain)
+    vcpus = math.ceil(peak / RPS_PER_DB_VCPU)
+    if vcpus > DB_PRIMARY_VCPUS:
+        return (f"At 10x the peak (~{peak:,.0f} requests/s) the database needs ~{vcpus:,} vCPUs, beyond one primary "
+                f"(~{DB_PRIMARY_VCPUS}): read replicas, caching and then sharding by "
+                + ("service" if style.id == "microservices" else "tenant or region") + ".",
+                0 if style.id == "microservices" else 1)
+    return (f"At 10x the peak (~{peak:,.0f} requests/s) one database primary still carries it (~{max(2, vcpus)} "
+            "vCPUs).", 0)
 
 
 def _weights(analysis: Analysis) -> dict[Dimension, float]:

@@ -135,3 +135,16 @@ def test_where_the_users_are_brings_gdpr_and_a_named_regulator_brings_a_question
     assert not any(c.id == "gdpr" for c in analyze_requirements("Food delivery app for Texas.").compliance)
     bank = analyze_requirements("Business banking app for UK small businesses, FCA regulated.")
     assert any("regulator named" in q for q in bank.questions)
+
+
+def test_scores_name_each_designs_bottleneck_at_ten_times_the_peak() -> None:
+    national = compare_architectures(analyze_requirements("A ride-sharing app for 5 million daily users with live "
+                                                          "tracking and payments"))
+    by_style = {o.style: o for o in national.options}
+    assert "At 10x the peak" in by_style["serverless"].scores["scalability"].reason
+    assert "beyond one primary" in by_style["monolith"].scores["scalability"].reason
+    bank = compare_architectures(analyze_requirements("Consumer bank: current accounts, transfers and a ledger for "
+                                                      "50,000 customers."))
+    serverless = next(o for o in bank.options if o.style == "serverless")
+    assert "multi-row transactions" in serverless.scores["operational_simplicity"].reason
+    assert bank.recommendation.style != "serverless"
