@@ -232,19 +232,15 @@ def _bottleneck(style: StyleSpec, analysis: Analysis) -> tuple[str, int]:
     peak = analysis.scale.peak_rps * 10
     if style.id == "serverless":
         concurrent = peak * FUNCTION_SECONDS
-        strain = 1 if concurrent > FUNCTION_CONCURRENCY * 10 else 0
-        return (f"At 10x the peak (~{peak:,.0f} requests/s) the functions need ~{concurrent:,.0f} concurrent executions"
-                + (f", {concurrent / FUNCTION_CONCURRENCY:,.0f}x the default quota of {FUNCTION_CONCURRENCY:,}: raise it "
-                   "ahead and watch the table's hot partitions." if concurrent > FUNCTION_CONCURRENCY else
-                   f", within the default quota of {FUNCTION_CONCURRENCY:,}."), strain)
+        over = concurrent > FUNCTION_CONCURRENCY
+        return (f"At 10x the peak: ~{concurrent:,.0f} concurrent executions"
+                + (f", over the {FUNCTION_CONCURRENCY:,} default quota (raise it)." if over else ", within quota."),
+                1 if concurrent > FUNCTION_CONCURRENCY * 10 else 0)
     vcpus = math.ceil(peak / RPS_PER_DB_VCPU)
     if vcpus > DB_PRIMARY_VCPUS:
-        return (f"At 10x the peak (~{peak:,.0f} requests/s) the database needs ~{vcpus:,} vCPUs, beyond one primary "
-                f"(~{DB_PRIMARY_VCPUS}): read replicas, caching and then sharding by "
-                + ("service" if style.id == "microservices" else "tenant or region") + ".",
+        return (f"At 10x the peak: ~{vcpus:,} database vCPUs, beyond one primary; replicas, then sharding.",
                 0 if style.id == "microservices" else 1)
-    return (f"At 10x the peak (~{peak:,.0f} requests/s) one database primary still carries it (~{max(2, vcpus)} "
-            "vCPUs).", 0)
+    return f"At 10x the peak: one database primary (~{max(2, vcpus)} vCPUs) still carries it.", 0
 
 
 def _weights(analysis: Analysis) -> dict[Dimension, float]:

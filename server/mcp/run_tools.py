@@ -237,9 +237,19 @@ RUN_TOOLS: tuple[ToolSpec[Any, Any], ...] = (
 
 def stored_run(run: RunView) -> str:
     """A run as its resource: each step's output once (the run's output names its step instead of
-    repeating it), compact JSON."""
+    repeating it, and a diagram a later step's Markdown embeds names the design step that drew it),
+    compact JSON."""
     shown = run.model_copy(update={"output": None}) if run.output_step else run
-    return shown.model_dump_json(exclude_none=True)
+    data = shown.model_dump(mode="json", exclude_none=True)
+    diagrams = {step["output"]["design"]["mermaid"]: step["path"] for step in data.get("steps", [])
+                if isinstance(step.get("output"), dict) and isinstance(step["output"].get("design"), dict)
+                and step["output"]["design"].get("mermaid")}
+    for step in data.get("steps", []):
+        output = step.get("output")
+        if isinstance(output, dict) and isinstance(output.get("markdown"), str):
+            for mermaid, path in diagrams.items():
+                output["markdown"] = output["markdown"].replace(mermaid, f"%% the diagram of step {path}")
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def register_run_resources(server: MCPServer, runtime: Runtime) -> None:

@@ -143,6 +143,7 @@ def test_scores_name_each_designs_bottleneck_at_ten_times_the_peak() -> None:
     by_style = {o.style: o for o in national.options}
     assert "At 10x the peak" in by_style["serverless"].scores["scalability"].reason
     assert "beyond one primary" in by_style["monolith"].scores["scalability"].reason
+    assert "quota" in by_style["serverless"].scores["scalability"].reason
     bank = compare_architectures(analyze_requirements("Consumer bank: current accounts, transfers and a ledger for "
                                                       "50,000 customers."))
     serverless = next(o for o in bank.options if o.style == "serverless")
