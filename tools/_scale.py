@@ -28,6 +28,14 @@ _TIER_BY_RPS: tuple[tuple[float, Tier], ...] = ((10, "starter"), (100, "small"),
 TIER_ORDER: tuple[Tier, ...] = ("starter", "small", "medium", "large", "massive")
 
 
+def steady_tier(scale: Scale) -> Tier:
+    """The tier of the ordinary day: a surge sizes capacity for minutes, not the team that runs it all year."""
+    if scale.steady_peak_rps is None:
+        return scale.tier
+    return max(_tier(scale.daily_active_users, _TIER_BY_DAU), _tier(scale.steady_peak_rps, _TIER_BY_RPS),
+               key=TIER_ORDER.index)
+
+
 def _tier(value: float, bands: tuple[tuple[float, Tier], ...]) -> Tier:
     for limit, tier in bands:
         if value < limit:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from archwright.resources import Catalog, Style, load_catalog
 from archwright.resources.models import ModuleBlueprint, StyleSpec
 from archwright.tools._costs import FUNCTION_SECONDS, RPS_PER_DB_VCPU, monthly_cost
+from archwright.tools._scale import steady_tier
 from archwright.tools.design import core_capabilities, design_architecture
 from archwright.tools.models import (
     Analysis,
@@ -34,8 +35,8 @@ MIN_WEEKS = 2
 TARGET_BUILD_WEEKS = 12
 FUNCTION_CONCURRENCY = 1_000  # the default concurrent executions per account and region
 DB_PRIMARY_VCPUS = 64  # about the largest general-purpose primary worth running before sharding
-TEAM_FLOOR = {"starter": 1, "small": 2, "medium": 3, "large": 5, "massive": 8}
-SCALE_EFFORT = {"large": 1.25, "massive": 1.5}
+TEAM_FLOOR = {"starter": 1, "small": 2, "medium": 3, "large": 8, "massive": 15}
+SCALE_EFFORT = {"starter": 0.4, "small": 0.7, "medium": 1.0, "large": 2.0, "massive": 3.0}
 _LONG_LIVED = {"real_time_tracking", "chat_messaging", "video_streaming"}
 _DIMENSION_NAMES: dict[Dimension, str] = {
     "scalability": "scalability",
@@ -102,21 +103,27 @@ def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog:
     feature_weeks = sum(catalog.features[f.id].effort_weeks for f in analysis.features)
     feature_weeks += sum(catalog.capability_blueprints[c].effort_weeks for c in core_capabilities(analysis, catalog))
     compliance_weeks = sum(catalog.compliance[c.id].effort_weeks for c in analysis.compliance)
-    # At scale the same features take longer: performance work, resilience and load tests.
-    feature_weeks *= SCALE_EFFORT.get(analysis.scale.tier, 1.0)
-    person_weeks = style.platform_weeks + feature_weeks * style.effort_factor + compliance_weeks
+    # A first release for a few friends is a thin slice; at scale the same features take longer:
+    # performance work, resilience, load tests, runbooks.
+    tier = steady_tier(analysis.scale)
+    feature_weeks *= SCALE_EFFORT[tier]
+    platform_weeks = style.platform_weeks * min(1.0, SCALE_EFFORT[tier])  # templates suffice when small
+    person_weeks = platform_weeks + feature_weeks * style.effort_factor + compliance_weeks
     modules = sum(1 for c in design.components if c.layer == "application")
-    if analysis.team is not None:
+    # The people who can build the scope in about a quarter, never fewer than the scale needs to run
+    # it (on-call, reviews) nor than the style's platform needs: a to-do app is one developer's job.
+    floor = max(TEAM_FLOOR[tier], style.base_team if style.base_team > 2 else 1)
+    floor += min(3, len(analysis.compliance))  # each regime brings controls, evidence and someone who owns them
+    from_work = math.ceil(person_weeks / (TARGET_BUILD_WEEKS * EFFICIENCY))
+    needed = max(floor, from_work)
+    if analysis.team is not None:  # a stated team is the team, more or fewer than the scope would ask
         team = analysis.team.count
-        staffing = f"team = the {team} engineers stated"
+        staffing = f"team = the {team} engineers stated" + (f" (the scope alone would ask for {needed})"
+                                                              if needed != team else "")
     else:
-        # The people who can build the scope in about a quarter, never fewer than the scale needs to run
-        # it (on-call, reviews) nor than the style's platform needs: a to-do app is one developer's job.
-        floor = max(TEAM_FLOOR[analysis.scale.tier], style.base_team if style.base_team > 2 else 1)
-        from_work = math.ceil(person_weeks / (TARGET_BUILD_WEEKS * EFFICIENCY))
-        team = max(floor, from_work)
+        team = needed
         staffing = (f"team = {person_weeks:.0f} person-weeks / ({TARGET_BUILD_WEEKS} weeks x {EFFICIENCY} focus) = "
-                    f"{from_work}, at least {floor} for the {analysis.scale.tier} tier and the style")
+                    f"{from_work}, at least {floor} for the {tier} tier, its regimes and the style")
     # More people are not proportionally faster: each extra engineer costs everyone a little in
     # coordination, and no module is built faster than two people can build it.
     capacity = team * EFFICIENCY * max(0.6, 1 - COORDINATION_COST * (team - 1))
@@ -126,10 +133,10 @@ def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog:
                    default=(0.0, ""))
     # However large the team, the modules have to be integrated and tested together.
     integration_floor = MIN_WEEKS + math.ceil(modules / 3)
-    hardening = 1 if analysis.scale.tier in ("starter", "small") else HARDENING_WEEKS
+    hardening = 1 if tier in ("starter", "small") else HARDENING_WEEKS
     weeks = max(integration_floor, math.ceil(build_weeks) + hardening, math.ceil(calendar[0]))
     reason = (
-        f"{person_weeks:.0f} person-weeks ({style.platform_weeks:g} platform + {feature_weeks:g} feature x "
+        f"{person_weeks:.0f} person-weeks ({platform_weeks:g} platform + {feature_weeks:g} feature x "
         f"{style.effort_factor:g} for {style.name.lower()} + {compliance_weeks:g} compliance) / "
         f"({team} engineers x {EFFICIENCY} focus, less {COORDINATION_COST:.0%} coordination per extra engineer) "
         f"+ {hardening} week{'s' if hardening > 1 else ''} hardening; {staffing}"

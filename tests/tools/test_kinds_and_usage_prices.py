@@ -149,3 +149,17 @@ def test_scores_name_each_designs_bottleneck_at_ten_times_the_peak() -> None:
     serverless = next(o for o in bank.options if o.style == "serverless")
     assert "multi-row transactions" in serverless.scores["operational_simplicity"].reason
     assert bank.recommendation.style != "serverless"
+
+
+def test_teams_grow_with_scale_and_regimes_not_with_the_module_count() -> None:
+    def pick(text: str) -> tuple[int, int]:
+        comparison = compare_architectures(analyze_requirements(text))
+        best = next(o for o in comparison.options if o.style == comparison.recommendation.style)
+        return best.team_size, best.time_to_mvp_weeks
+
+    staff_tool = pick("An internal tool for our 40 warehouse staff to log equipment checks.")
+    telehealth = pick("Telehealth for a US clinic network: 30,000 video visits a month, e-prescribing, HIPAA.")
+    national = pick("National food delivery app for 3 million daily users with live courier tracking and payments.")
+    assert staff_tool[0] == 1
+    assert telehealth[0] >= 4 and telehealth[1] >= 16  # HIPAA's calendar: assessments, BAAs, a pen test
+    assert national[0] >= 12 and national[1] > telehealth[1] - 4
