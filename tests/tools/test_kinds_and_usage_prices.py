@@ -163,3 +163,9 @@ def test_teams_grow_with_scale_and_regimes_not_with_the_module_count() -> None:
     assert staff_tool[0] == 1
     assert telehealth[0] >= 4 and telehealth[1] >= 16  # HIPAA's calendar: assessments, BAAs, a pen test
     assert national[0] >= 12 and national[1] > telehealth[1] - 4
+
+
+def test_uber_for_x_is_onboarded_providers_matched_to_jobs() -> None:
+    modules = _modules("Uber for dog walkers.")
+    assert {"Provider onboarding", "Job matching", "Marketplace payments"} <= modules
+    assert not modules & {"Seller onboarding", "Trips", "Escrow and payouts"}
