@@ -463,6 +463,4 @@ def _not_included(analysis: Analysis) -> list[str]:
         notes.append("Payment processing fees (typically 2.9% + $0.30 per card charge at Stripe), which scale with sales.")
     if "notifications" in features:
         notes.append("Per-message SMS charges, which depend on countries and volume.")
-    if "video_streaming" in features:
-        notes.append("Video delivery beyond the add-on's base: streaming egress grows with hours watched.")
     return notes

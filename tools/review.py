@@ -9,7 +9,7 @@ import re
 
 from archwright.resources import load_catalog
 from archwright.resources.models import BuyOption, Threat
-from archwright.tools._scale import TIER_ORDER
+from archwright.tools._scale import TIER_ORDER, steady_tier
 from archwright.tools.models import Analysis, Architecture, Option
 
 # Availability a design of each tier is built for when the requirement states none.
@@ -22,7 +22,8 @@ def availability(analysis: Analysis) -> tuple[float, str]:
     stated = analysis.workload.targets.availability_percent
     if stated is not None:
         return stated.value, stated.provenance
-    return _DEFAULT_AVAILABILITY[analysis.scale.tier], f"assumed for the {analysis.scale.tier} tier"
+    tier = steady_tier(analysis.scale)  # a surge of minutes does not make a four-nines system
+    return _DEFAULT_AVAILABILITY[tier], f"assumed for the {tier} tier"
 
 
 def recovery(target: float) -> tuple[str, str, str]:
