@@ -39,7 +39,7 @@ TARGET_UTILISATION = 0.6
 MIN_NODE_VCPUS = 6
 RPS_PER_TASK = 150
 RPS_PER_DB_VCPU = 500
-DB_MB_PER_USER_CAP = 5
+DB_MB_PER_USER_CAP = 1.0  # a profile and a few hundred orders or records of 2-4 KB; files live in object storage
 CACHE_NODES = {"starter": 1, "small": 1, "medium": 2, "large": 4, "massive": 8}
 
 

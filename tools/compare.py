@@ -230,8 +230,11 @@ def _scores(
 def _relational_core(analysis: Analysis) -> list[ModuleBlueprint]:
     """The core capabilities whose data wants a relational database (ledgers, policies, claims)."""
     catalog = load_catalog()
-    return [catalog.capability_blueprints[c] for c in core_capabilities(analysis, catalog)
-            if catalog.capability_blueprints[c].relational]
+    wanted = list(core_capabilities(analysis, catalog))
+    # A requested feature that does a relational capability's job ("a ledger") counts as that capability.
+    features = {f.id for f in analysis.features}
+    wanted += [c for c, blueprint in catalog.capability_blueprints.items() if features & set(blueprint.covered_by)]
+    return [catalog.capability_blueprints[c] for c in dict.fromkeys(wanted) if catalog.capability_blueprints[c].relational]
 
 
 def _bottleneck(style: StyleSpec, analysis: Analysis) -> tuple[str, int]:

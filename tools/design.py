@@ -32,10 +32,12 @@ class _Graph:
     cloud: CloudSpec
     style: StyleSpec
     folded: frozenset[str] = frozenset()
+    aliases: dict[str, str] = field(default_factory=dict)
     components: dict[str, Component] = field(default_factory=dict)
     connections: dict[tuple[str, str], Connection] = field(default_factory=dict)
 
     def role(self, role_id: str, serves: str | None = None) -> str:
+        role_id = self.aliases.get(role_id, role_id)
         spec = self.catalog.roles[role_id]
         existing = self.components.get(role_id)
         if existing is None:
@@ -95,6 +97,21 @@ _MINIMAL_CARD_SCOPE = re.compile(
     r"\bhosted (?:checkout|fields|payment page|card fields)\b|\bsaq[ -]a\b", re.IGNORECASE)
 
 
+# Words that put card numbers in our own systems: then PCI DSS needs the isolated vault.
+_OWN_CARD_DATA = re.compile(r"\b(?:our own (?:card )?vault|store (?:\S+\s+){0,2}card numbers|full card numbers?|"
+                            r"raw pans?|tokeni[sz]e (?:\S+\s+){0,2}cards? ourselves|pci(?: dss)? level 1|"
+                            r"(?:card )?issuing platform|issuer processor)\b", re.IGNORECASE)
+
+
+def _cards_stay_with_the_processor(analysis: Analysis) -> bool:
+    """Whether the processor can hold every card number: asked for outright, or a card programme run
+    through an issuer processor, unless the words put card numbers in our own systems."""
+    text = analysis.requirement
+    if _OWN_CARD_DATA.search(text):
+        return False
+    return bool(_MINIMAL_CARD_SCOPE.search(text)) or "card_issuing" in {k.id for k in analysis.kinds}
+
+
 # Roles the primary database plays for a small app: PostgreSQL full-text search, PostGIS or Redis-free
 # hot reads are enough until the load says otherwise, and each dedicated service is a bill and an on-call.
 _FOLDED: dict[str, frozenset[str]] = {
@@ -107,7 +124,10 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
     """Build the component graph for `analysis` in `style` on `cloud`, with its Mermaid diagram."""
     catalog = load_catalog()
     graph = _Graph(catalog, catalog.clouds[cloud], catalog.styles[style], _FOLDED.get(analysis.scale.tier, frozenset()))
-    for role_id in baseline_roles(analysis, catalog):
+    baseline = baseline_roles(analysis, catalog)
+    if "workforce_identity" in baseline:  # every module that signs people in uses the staff directory
+        graph.aliases["identity"] = "workforce_identity"
+    for role_id in baseline:
         graph.role(role_id)
     regimes = [finding.id for finding in analysis.compliance]
     if regimes or analysis.scale.tier in _LARGE_TIERS:
@@ -127,7 +147,7 @@ def design_architecture(analysis: Analysis, style: Style, cloud: Cloud = "aws") 
         if blueprint.consumes_events:
             consumers.append(module_id)
     for regime in regimes:
-        if regime == "pci_dss" and _MINIMAL_CARD_SCOPE.search(analysis.requirement):
+        if regime == "pci_dss" and _cards_stay_with_the_processor(analysis):
             modules.append(graph.module(regime, catalog.capability_blueprints["hosted_card_fields"]))
             continue
         modules.append(graph.module(regime, catalog.compliance_blueprints[regime]))
@@ -184,7 +204,9 @@ def baseline_roles(analysis: Analysis, catalog: Catalog) -> list[str]:
             dropped.add("api_entry")
     elif staff_only:
         dropped.add("cdn")
-    return [role for role in catalog.baseline_roles if role not in dropped]
+    roles = [role for role in catalog.baseline_roles if role not in dropped]
+    # Staff sign in with the organisation's own directory, not a customer sign-up service.
+    return ["workforce_identity" if staff_only and role == "identity" else role for role in roles]
 
 
 def drawn_features(analysis: Analysis) -> list[FeatureFinding]:

@@ -10,6 +10,7 @@ import re
 from archwright.resources import load_catalog
 from archwright.resources.models import BuyOption, Threat
 from archwright.tools._scale import TIER_ORDER, steady_tier
+from archwright.tools.design import core_capabilities
 from archwright.tools.models import Analysis, Architecture, Option
 
 # Availability a design of each tier is built for when the requirement states none.
@@ -86,6 +87,8 @@ def _rate(value: float) -> str:
 def _recovery(analysis: Analysis) -> str:
     value, _ = availability(analysis)
     rpo, rto, how = recovery(value)
+    if _keeps_money(analysis):  # a lost acknowledged payment is not a recovery point anyone accepts
+        rpo = "0 for the ledger (synchronous replication across zones; no acknowledged transaction lost)"
     retention = analysis.workload.data.retention_days
     keep = (f" Keep backups and archives for the stated {retention.value:g} days, in a cheaper storage class after 90."
             if retention else " Keep 35 days of point-in-time backups and 12 monthly snapshots.")
@@ -93,6 +96,14 @@ def _recovery(analysis: Analysis) -> str:
     inside = (f" Every copy (replicas, snapshots, the standby) stays inside {residency.code.upper()}: the second region "
               "is chosen within the residency." if residency else "")
     return f"RPO {rpo}, RTO {rto} for {value:g}% availability: {how}.{keep}{inside}"
+
+
+_MONEY = frozenset({"accounts_ledger", "ledger", "wallet_accounts", "p2p_transfers", "loan_servicing", "card_issuing"})
+
+
+def _keeps_money(analysis: Analysis) -> bool:
+    """Whether the system keeps balances: a ledger, wallets, loans or cards."""
+    return bool(_MONEY & ({f.id for f in analysis.features} | set(core_capabilities(analysis, load_catalog()))))
 
 
 def _delivery(analysis: Analysis) -> str:
@@ -127,6 +138,9 @@ def _security(analysis: Analysis, design: Architecture) -> str:
     elif "identity" in platforms:
         lines.append(f"- Identity: federate sign-in with the organisation's {platforms['identity']} (SSO); no "
                      "passwords of our own.")
+    elif "workforce_identity" in roles:
+        lines.append(f"- Identity: staff sign in with {roles['workforce_identity'].service} (SSO, its MFA and groups "
+                     "as roles); no passwords of our own, leavers lose access when the directory says so.")
     elif "identity" in roles:
         lines.append(f"- Identity: {roles['identity'].service} for sign-up, sign-in and MFA; short-lived tokens.")
     if "secrets" in roles:
@@ -192,6 +206,8 @@ def _sells_software(analysis: Analysis) -> bool:
 def _build_or_buy(analysis: Analysis, design: Architecture) -> str:
     """Products that already do a module's job at this size (resources/data/buy.toml), with the trade-off."""
     serves = {feature for c in design.components for feature in c.features}
+    if not any(c.id.startswith("video_streaming") for c in design.components):
+        serves.discard("video_streaming")  # a call drawn for "video visits" is not a streaming product to buy
     tier = TIER_ORDER.index(analysis.scale.tier)
     text = analysis.requirement.lower()
     vendor = _sells_software(analysis)

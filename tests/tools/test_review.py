@@ -22,7 +22,7 @@ def test_stated_targets_drive_recovery_and_the_review_names_them() -> None:
                         "p99 < 100 ms, 99.99% availability, ledger, KYC via Onfido.")
     assert "| Availability | 99.99% (about 4 minutes of downtime a month) | stated |" in markdown
     assert "| Latency | 100 ms p99 | stated |" in markdown
-    assert "RPO 1 minute, RTO 15 minutes" in markdown and "second region" in markdown
+    assert "RPO 0 for the ledger" in markdown and "RTO 15 minutes" in markdown and "second region" in markdown
     assert "only the isolated card-vault zone sees card numbers" in markdown
     assert "Change management evidence for the auditors" in markdown
     for heading in ("## Data ownership", "## Roadmap", "## Environments and delivery", "## Security architecture"):
@@ -129,3 +129,22 @@ def test_minimal_card_scope_uses_the_processors_fields_and_health_buys_need_a_ba
     clinic = _summary("HIPAA clinic app for one US practice: appointment booking and reminders for 300 patients.")
     buy = clinic[clinic.index("## Build or buy"):clinic.index("## Roadmap")]
     assert "Only with a signed BAA" in buy
+
+
+def test_a_card_programme_on_an_issuer_processor_keeps_card_numbers_there() -> None:
+    from archwright.tools.analyze import analyze_requirements
+    from archwright.tools.design import design_architecture
+
+    programme = analyze_requirements("Business banking app: current accounts via a BaaS partner, debit card issuing.")
+    assert "pci_dss" in {c.id for c in programme.compliance}
+    names = {c.name for c in design_architecture(programme, "monolith", "aws").components}
+    assert "Card tokens (hosted fields) module" in names and "Card vault (isolated zone)" not in names
+
+
+def test_staff_sign_in_with_their_directory_and_a_ledger_loses_nothing() -> None:
+    desks = _summary("An internal tool for our 8,000 employees to book desks and meeting rooms.")
+    assert "staff sign in with" in desks and "Cognito" not in desks
+    bank = _summary("Consumer bank: current accounts, transfers and a ledger for 50,000 customers.")
+    assert "RPO 0 for the ledger" in bank
+    news = _summary("News site with breaking-news spikes: 2 million readers arrive within 10 minutes.")
+    assert "Scalper bots" not in news and "Floods of requests" in news
