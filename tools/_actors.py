@@ -95,7 +95,9 @@ def _compiled() -> _Compiled:
         per_before=re.compile(
             rf"\b(?:{alternation(lexicon.per_tenant['before'])})\s*(?:about|around|roughly|~|up to|some)?\s*$", re.IGNORECASE
         ),
-        not_actor=re.compile(rf"^\s*(?:\S+\s){{0,2}}?(?:{alternation(lexicon.not_actors['nouns'])})\b", re.IGNORECASE),
+        # "1.5M downloads" or "200 product listings" count things, not people; a comma ends the noun
+        # phrase, so "1.5M students, video lessons" still counts students.
+        not_actor=re.compile(rf"^\s*(?:[^\s,;:.]+\s){{0,2}}?(?:{alternation(lexicon.not_actors['nouns'])})\b", re.IGNORECASE),
         name_before=re.compile(rf"\b(?:{alternation(lexicon.names_before['words'])})[\s-]?$", re.IGNORECASE),
         not_using=re.compile(rf"\b(?:{alternation(lexicon.not_using['phrases'])})\b", re.IGNORECASE),
         context=context,

@@ -170,3 +170,12 @@ def test_uber_for_x_is_onboarded_providers_matched_to_jobs() -> None:
     modules = _modules("Uber for dog walkers.")
     assert {"Provider onboarding", "Job matching", "Marketplace payments"} <= modules
     assert not modules & {"Seller onboarding", "Trips", "Escrow and payouts"}
+
+
+def test_a_comma_ends_a_counted_noun_and_sessions_are_counted() -> None:
+    learning = analyze_requirements("Online learning platform, 1.5M students, video lessons.")
+    assert learning.users is not None and learning.users.count == 1_500_000
+    tutoring = analyze_requirements("1:1 video tutoring calls between tutors and students, ~5,000 sessions per day, "
+                                    "45 min each.")
+    minutes = next(d for d in tutoring.workload.drivers if d.kind == "call_minutes")
+    assert minutes.per_day == pytest.approx(225_000)
