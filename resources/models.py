@@ -35,6 +35,8 @@ class DomainSpec(_Strict):
     response_kb: float = Field(gt=0)
     storage_mb_per_user: float = Field(ge=0)
     write_share: float = Field(ge=0, le=1)
+    concurrent_share: float = Field(default=0.1, gt=0, le=1, description="Share of the day's users online at the peak "
+                                    "moment: higher where sessions are long (an evening of video, a match).")
     signed_in_share: float = Field(default=1.0, gt=0, le=1, description="Share of monthly users who sign in (a shop's "
                                    "visitors mostly browse and check out as guests).")
     users_per_transaction: float = Field(default=1.0, gt=0, description="Daily users behind each stated transaction "

@@ -15,7 +15,6 @@ from archwright.tools.models import Scale, Tier
 DAYS_PER_MONTH = 30.4
 SECONDS_PER_DAY = 86_400
 DEFAULT_DAU = 1_000
-CONCURRENT_SHARE_OF_DAU = 0.10
 REQUESTS_PER_ONLINE_USER_PER_SECOND = 0.1
 WORKFORCE_ACTIVE_SHARE = 0.8
 DAU_PER_WAU = 0.5
@@ -186,9 +185,9 @@ def _daily_actives(
         notes.append(f"Daily users: {number(count)} a year / 6 (repeat visits) x {domain.dau_per_mau} = {number(dau)}.")
         return dau
     if users.period == "concurrent":
-        dau = count / CONCURRENT_SHARE_OF_DAU
+        dau = count / domain.concurrent_share
         notes.append(
-            f"Daily users: {number(count)} online at once, taken as {CONCURRENT_SHARE_OF_DAU:.0%} of the day's users "
+            f"Daily users: {number(count)} online at once, taken as {domain.concurrent_share:.0%} of the day's users "
             f"= {number(dau)}."
         )
         return dau

@@ -179,3 +179,9 @@ def test_a_comma_ends_a_counted_noun_and_sessions_are_counted() -> None:
                                     "45 min each.")
     minutes = next(d for d in tutoring.workload.drivers if d.kind == "call_minutes")
     assert minutes.per_day == pytest.approx(225_000)
+
+
+def test_long_sessions_put_more_of_the_day_online_at_once() -> None:
+    video = analyze_requirements("Video streaming service with 400,000 concurrent viewers at peak.")
+    chat = analyze_requirements("Team chat app with 400,000 concurrent users at peak.")
+    assert video.scale.daily_active_users < chat.scale.daily_active_users  # an evening of video vs a quick check-in
