@@ -35,6 +35,8 @@ class DomainSpec(_Strict):
     response_kb: float = Field(gt=0)
     storage_mb_per_user: float = Field(ge=0)
     write_share: float = Field(ge=0, le=1)
+    verified_share: float = Field(default=0.05, ge=0, le=1, description="Share of new sign-ups whose identity is "
+                                  "checked: every customer of a bank, only the drivers or sellers of a marketplace.")
     concurrent_share: float = Field(default=0.1, gt=0, le=1, description="Share of the day's users online at the peak "
                                     "moment: higher where sessions are long (an evening of video, a match).")
     signed_in_share: float = Field(default=1.0, gt=0, le=1, description="Share of monthly users who sign in (a shop's "
@@ -179,7 +181,7 @@ class CloudSpec(_Strict):
 
 VolumeDriver = Literal["hours", "requests", "writes", "peak_rps", "daily_users", "monthly_users", "registered_users",
                        "events", "device_messages", "stored_gb", "object_gb", "video_hours", "llm_tokens",
-                       "connected_minutes", "warehouse_gb", "signed_in_users", "db_gb", "call_minutes"]
+                       "connected_minutes", "warehouse_gb", "signed_in_users", "db_gb", "call_minutes", "verified_sign_ups"]
 
 
 class UnitPrice(_Strict):

@@ -33,6 +33,7 @@ FUNCTION_SECONDS = 0.2
 FUNCTION_GB = 0.5
 SESSION_MINUTES_PER_DAY = 30
 WAREHOUSE_MONTHS = 12
+NEW_USERS_A_MONTH = 0.03  # a growing product signs up about 3% of its base each month
 EVENTS_PER_REQUEST = 0.3
 VCPU_SECONDS_PER_REQUEST = 0.05
 TARGET_UTILISATION = 0.6
@@ -61,6 +62,7 @@ class Volumes:
     call_minutes: float = 0.0
     monthly_users: float = 0.0
     signed_in_share: float = 1.0
+    verified_share: float = 0.05
 
     @property
     def egress_gb(self) -> float:
@@ -87,6 +89,7 @@ class Volumes:
             "signed_in_users": self.monthly_users * self.signed_in_share,
             "db_gb": self.db_gb,
             "registered_users": self.registered_users,
+            "verified_sign_ups": self.registered_users * NEW_USERS_A_MONTH * self.verified_share,
             "events": app_events + self.device_messages,
             "device_messages": self.device_messages,
             "stored_gb": self.db_gb + self.object_gb,
@@ -122,6 +125,7 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, str
         call_minutes=_per_month(analysis, ("call_minutes",)) * multiplier,
         monthly_users=scale.daily_active_users / domain.dau_per_mau * multiplier,
         signed_in_share=domain.signed_in_share,
+        verified_share=domain.verified_share,
     )
 
 
@@ -343,6 +347,8 @@ _DRIVER_TEXT: dict[str, str] = {
     "signed_in_users": "monthly users who sign in",
     "db_gb": "GB in the database",
     "registered_users": "registered users",
+    "verified_sign_ups": f"identity checks a month (new sign-ups, {NEW_USERS_A_MONTH:.0%} of registered users, x the "
+                         "domain's share who must be verified)",
     "events": "events a month",
     "device_messages": "device messages a month",
     "stored_gb": "GB of application data",

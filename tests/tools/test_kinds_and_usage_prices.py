@@ -185,3 +185,13 @@ def test_long_sessions_put_more_of_the_day_online_at_once() -> None:
     video = analyze_requirements("Video streaming service with 400,000 concurrent viewers at peak.")
     chat = analyze_requirements("Team chat app with 400,000 concurrent users at peak.")
     assert video.scale.daily_active_users < chat.scale.daily_active_users  # an evening of video vs a quick check-in
+
+
+def test_identity_checks_are_priced_for_who_must_be_verified() -> None:
+    def checks(text: str) -> float:
+        cost = compare_architectures(analyze_requirements(text)).options[2].monthly_cost
+        return sum(i.expected for i in cost.line_items if i.component == "kyc_provider")
+
+    bank = checks("Consumer bank with KYC onboarding for 500,000 customers.")
+    delivery = checks("Food delivery marketplace for 500,000 customers with courier background checks.")
+    assert bank > 0 and bank > delivery * 10  # every bank customer is verified; only a marketplace's couriers
