@@ -115,7 +115,7 @@ def _analyze(text: str, catalog: Catalog, lexicon: _Lexicon, given: WorkloadInpu
     reading = found.reading
     domain = catalog.domains[found.domains[0].id]
     rate = Rate(reading.requests_per_second) if reading.requests_per_second is not None else None
-    scale = estimate_scale(domain, reading.users_basis, rate, workload.machine_load(reading.drivers, reading.bursts, catalog))
+    scale = estimate_scale(domain, reading.users_basis, rate, workload.machine_load(text, reading.drivers, reading.bursts, catalog))
     feature_ids = {f.id for f in found.features}
     drivers = [*reading.drivers, *workload.derived_drivers(text, reading.drivers, feature_ids, domain, scale, reading.users,
                                                            catalog)]

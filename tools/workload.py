@@ -215,12 +215,28 @@ def _team(text: str) -> Figure | None:
     return None
 
 
-def machine_load(drivers: list[Driver], bursts_: list[Burst], catalog: Catalog) -> Machine:
-    """The load people do not make directly (device events and messages, the largest surge), and the
-    business volume that sizes the people when no one counts them ("120,000 parcels a day")."""
-    events = sum(d.per_second for d in drivers if d.kind in _MACHINE_KINDS)
+# Words that say transactions arrive from other systems, not from people using an app.
+_SYSTEM_TO_SYSTEM = re.compile(r"\b(?:via (?:an? )?apis?|over (?:an? )?apis?|ncpdp|edi|iso ?8583|swift|fix protocol|"
+                               r"machine[- ]to[- ]machine|system[- ]to[- ]system|b2b api|from partners' systems|webhooks from)\b",
+                               re.IGNORECASE)
+
+
+def machine_load(text: str, drivers: list[Driver], bursts_: list[Burst], catalog: Catalog) -> Machine:
+    """The load people do not make directly (device events and messages, transactions other systems
+    send, the largest surge), and the business volume that sizes the people when no one counts them
+    ("120,000 parcels a day")."""
+    sentences = Sentences(text)
+
+    def from_systems(driver: Driver) -> bool:
+        if driver.kind != "transactions" or driver.evidence is None:
+            return False
+        left, right = sentences.bounds(driver.evidence.start, driver.evidence.end)
+        return bool(_SYSTEM_TO_SYSTEM.search(text[left:right]))
+
+    events = sum(d.per_second for d in drivers if d.kind in _MACHINE_KINDS or from_systems(d))
     burst = max(bursts_, key=lambda b: b.per_second, default=None)
-    business = max((d for d in drivers if d.kind == "transactions"), key=lambda d: d.per_day, default=None)
+    business = max((d for d in drivers if d.kind == "transactions" and not from_systems(d)), key=lambda d: d.per_day,
+                   default=None)
     return Machine(
         events_per_second=events,
         peak_to_average=catalog.workload.assumptions.peak_to_average_events,

@@ -195,3 +195,11 @@ def test_identity_checks_are_priced_for_who_must_be_verified() -> None:
     bank = checks("Consumer bank with KYC onboarding for 500,000 customers.")
     delivery = checks("Food delivery marketplace for 500,000 customers with courier background checks.")
     assert bank > 0 and bank > delivery * 10  # every bank customer is verified; only a marketplace's couriers
+
+
+def test_transactions_other_systems_send_are_load_not_people() -> None:
+    claims = analyze_requirements("Pharmacy benefits platform processing ~50k prescription claims/hour in real time "
+                                  "(NCPDP), HIPAA.")
+    shop = analyze_requirements("Online shop with 50k orders an hour at peak season.")
+    assert claims.scale.daily_active_users < 10_000 < shop.scale.daily_active_users
+    assert claims.scale.peak_rps > 15  # the claims still arrive: ~14 a second on average
