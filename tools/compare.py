@@ -15,7 +15,7 @@ from archwright.resources import Catalog, Style, load_catalog
 from archwright.resources.models import ModuleBlueprint, StyleSpec
 from archwright.tools._costs import FUNCTION_SECONDS, RPS_PER_DB_VCPU, monthly_cost
 from archwright.tools._scale import steady_tier
-from archwright.tools.design import core_capabilities, design_architecture
+from archwright.tools.design import Audience, audience, core_capabilities, design_architecture
 from archwright.tools.models import (
     Analysis,
     Architecture,
@@ -32,11 +32,16 @@ LARGE_TEAM = 15
 HARDENING_WEEKS = 2
 COORDINATION_COST = 0.03
 MIN_WEEKS = 2
-TARGET_BUILD_WEEKS = 12
+MAX_TEAM = 200
+SCHEDULE_COEFFICIENT = 4.0  # weeks = 4 x person-weeks^0.38: 16 weeks for 36 person-weeks, a year for ~1,000
+SCHEDULE_EXPONENT = 0.38
+SCHEDULE_COMPRESSION = 0.75
 FUNCTION_CONCURRENCY = 1_000  # the default concurrent executions per account and region
 DB_PRIMARY_VCPUS = 64  # about the largest general-purpose primary worth running before sharding
 TEAM_FLOOR = {"starter": 1, "small": 2, "medium": 3, "large": 8, "massive": 15}
-SCALE_EFFORT = {"starter": 0.4, "small": 0.7, "medium": 1.0, "large": 2.0, "massive": 3.0}
+SCALE_EFFORT = {"starter": 0.4, "small": 0.7, "medium": 1.0, "large": 1.4, "massive": 2.0}
+DELIVERY_FACTOR: dict[Audience, float] = {"public": 3.0, "staff": 2.0, "headless": 1.0}
+_AUDIENCE_NAMES: dict[Audience, str] = {"public": "customers", "staff": "staff", "headless": "other systems"}
 _LONG_LIVED = {"real_time_tracking", "chat_messaging", "video_streaming"}
 _DIMENSION_NAMES: dict[Dimension, str] = {
     "scalability": "scalability",
@@ -99,22 +104,30 @@ def compare_architectures(
 
 
 def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog: Catalog) -> tuple[int, int, str]:
-    """Team size and weeks to MVP from the modules the design has to build."""
+    """Team size and weeks to MVP from the modules the design has to build, for whom, and under which regimes."""
     feature_weeks = sum(catalog.features[f.id].effort_weeks for f in analysis.features)
     feature_weeks += sum(catalog.capability_blueprints[c].effort_weeks for c in core_capabilities(analysis, catalog))
     compliance_weeks = sum(catalog.compliance[c.id].effort_weeks for c in analysis.compliance)
+    solo = analysis.team is not None and analysis.team.count == 1
     # A first release for a few friends is a thin slice; at scale the same features take longer:
     # performance work, resilience, load tests, runbooks.
-    tier = steady_tier(analysis.scale)
+    tier = "starter" if solo else steady_tier(analysis.scale)
+    served = audience(analysis)
+    # Shipping to customers is more than the modules: client apps, design, QA, release and support
+    # tooling. A side project, a staff tool or a pipeline carries less of it.
+    grown = (SCALE_EFFORT[tier] - SCALE_EFFORT["starter"]) / (SCALE_EFFORT["medium"] - SCALE_EFFORT["starter"])
+    delivery = 1 + (DELIVERY_FACTOR[served] - 1) * min(1.0, grown)
     feature_weeks *= SCALE_EFFORT[tier]
     platform_weeks = style.platform_weeks * min(1.0, SCALE_EFFORT[tier])  # templates suffice when small
-    person_weeks = platform_weeks + feature_weeks * style.effort_factor + compliance_weeks
+    person_weeks = (platform_weeks + feature_weeks * style.effort_factor) * delivery + compliance_weeks
     modules = sum(1 for c in design.components if c.layer == "application")
-    # The people who can build the scope in about a quarter, never fewer than the scale needs to run
-    # it (on-call, reviews) nor than the style's platform needs: a to-do app is one developer's job.
+    # Calendar time grows slower than effort (COCOMO II's schedule equation): a bigger scope gets more
+    # people and more months, not all of one. The team is the fewest people who fit that schedule,
+    # never fewer than the scale needs to run it (on-call, reviews) nor than the style's platform needs.
+    schedule = SCHEDULE_COEFFICIENT * person_weeks ** SCHEDULE_EXPONENT
     floor = max(TEAM_FLOOR[tier], style.base_team if style.base_team > 2 else 1)
     floor += min(3, len(analysis.compliance))  # each regime brings controls, evidence and someone who owns them
-    from_work = math.ceil(person_weeks / (TARGET_BUILD_WEEKS * EFFICIENCY))
+    from_work = next((n for n in range(1, MAX_TEAM + 1) if person_weeks / _capacity(n) <= schedule), MAX_TEAM)
     needed = max(floor, from_work)
     if analysis.team is not None:  # a stated team is the team, more or fewer than the scope would ask
         team = analysis.team.count
@@ -122,30 +135,40 @@ def _effort(style: StyleSpec, design: Architecture, analysis: Analysis, catalog:
                                                               if needed != team else "")
     else:
         team = needed
-        staffing = (f"team = {person_weeks:.0f} person-weeks / ({TARGET_BUILD_WEEKS} weeks x {EFFICIENCY} focus) = "
-                    f"{from_work}, at least {floor} for the {tier} tier, its regimes and the style")
-    # More people are not proportionally faster: each extra engineer costs everyone a little in
-    # coordination, and no module is built faster than two people can build it.
-    capacity = team * EFFICIENCY * max(0.6, 1 - COORDINATION_COST * (team - 1))
+        staffing = (f"team = the fewest engineers who build it in about {schedule:.0f} weeks "
+                    f"({SCHEDULE_COEFFICIENT:g} x person-weeks^{SCHEDULE_EXPONENT:g}) = {from_work}, "
+                    f"at least {floor} for the {tier} tier, its regimes and the style")
     longest = max((catalog.features[f.id].effort_weeks for f in analysis.features), default=0.0)
-    build_weeks = max(person_weeks / capacity, longest * style.effort_factor / 2)
+    build_weeks = max(person_weeks / _capacity(team), longest * style.effort_factor / 2)
     calendar = max(((catalog.compliance[c.id].calendar_weeks, catalog.compliance[c.id].name) for c in analysis.compliance),
                    default=(0.0, ""))
     # However large the team, the modules have to be integrated and tested together.
-    integration_floor = MIN_WEEKS + math.ceil(modules / 3)
+    integration_floor = MIN_WEEKS + math.ceil(modules / 4)
     hardening = 1 if tier in ("starter", "small") else HARDENING_WEEKS
-    weeks = max(integration_floor, math.ceil(build_weeks) + hardening, math.ceil(calendar[0]))
+    # Nor does any team compress the nominal schedule much: past about three quarters of it, people
+    # added wait on each other (COCOMO II's schedule-compression limit).
+    shortest = math.ceil(SCHEDULE_COMPRESSION * schedule)
+    weeks = max(integration_floor, math.ceil(build_weeks) + hardening, math.ceil(calendar[0]), shortest)
     reason = (
-        f"{person_weeks:.0f} person-weeks ({platform_weeks:g} platform + {feature_weeks:g} feature x "
-        f"{style.effort_factor:g} for {style.name.lower()} + {compliance_weeks:g} compliance) / "
-        f"({team} engineers x {EFFICIENCY} focus, less {COORDINATION_COST:.0%} coordination per extra engineer) "
-        f"+ {hardening} week{'s' if hardening > 1 else ''} hardening; {staffing}"
+        f"{person_weeks:.0f} person-weeks (({platform_weeks:g} platform + {feature_weeks:g} feature x "
+        f"{style.effort_factor:g} for {style.name.lower()}) x {delivery:g} to deliver to {_AUDIENCE_NAMES[served]} + "
+        f"{compliance_weeks:g} compliance) / ({team} engineers x {EFFICIENCY} focus, less {COORDINATION_COST:.0%} "
+        f"coordination per extra engineer) + {hardening} week{'s' if hardening > 1 else ''} hardening; {staffing}"
     )
     if weeks == integration_floor and integration_floor > math.ceil(build_weeks) + hardening:
         reason += f"; {modules} modules take at least {integration_floor} weeks to integrate, whatever the team"
+    if weeks == shortest and shortest > max(integration_floor, math.ceil(build_weeks) + hardening, math.ceil(calendar[0])):
+        reason += (f"; no team builds this scope in less than {SCHEDULE_COMPRESSION:.0%} of its nominal {schedule:.0f} "
+                   "weeks: people added past that wait on each other")
     if calendar[0] and weeks == math.ceil(calendar[0]):
         reason += f"; {calendar[1]} sets the floor: about {calendar[0]:g} weeks to a compliant launch whatever the team"
     return team, weeks, reason
+
+
+def _capacity(team: int) -> float:
+    """Person-weeks a team delivers a week: more people are not proportionally faster, each extra
+    engineer costs everyone a little in coordination."""
+    return team * EFFICIENCY * max(0.6, 1 - COORDINATION_COST * (team - 1))
 
 
 def _clamp(value: float) -> int:

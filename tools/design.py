@@ -10,8 +10,8 @@ which database and entry point they sit behind.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
+from typing import Literal
 
 from archwright.resources import Catalog, Style, load_catalog
 from archwright.resources.models import CloudSpec, ModuleBlueprint, StyleSpec
@@ -186,27 +186,39 @@ _END_USER_FACING = frozenset({
 _OPERATOR_FACING = frozenset({"admin_dashboard", "analytics_reporting"})
 
 
+Audience = Literal["public", "staff", "headless"]
+
+
+def audience(analysis: Analysis) -> Audience:
+    """Who the system serves: the public (customers, patients, players), the organisation's own staff,
+    or nobody directly (a pipeline between systems). It sizes the baseline and the delivery effort."""
+    features = {f.id for f in analysis.features}
+    people = [a for a in analysis.workload.actors if a.uses_system and a.role in ("end_user", "staff")]
+    if analysis.primary_domain == "integration" and not features & _END_USER_FACING and not any(
+            a.role == "end_user" for a in people):
+        return "headless"
+    if analysis.primary_domain == "internal_tools" or (bool(people) and all(a.role == "staff" for a in people)):
+        return "staff"
+    return "public"
+
+
 def baseline_roles(analysis: Analysis, catalog: Catalog) -> list[str]:
     """What every system needs, right-sized: a headless integration hub has no public apps, CDN or
     sign-in service (its operators get a console at most), a staff-only tool needs no CDN."""
     features = {f.id for f in analysis.features}
-    people = [a for a in analysis.workload.actors if a.uses_system and a.role in ("end_user", "staff")]
-    headless = analysis.primary_domain == "integration" and not features & _END_USER_FACING and not any(
-        a.role == "end_user" for a in people)
-    staff_only = analysis.primary_domain == "internal_tools" or (
-        bool(people) and all(a.role == "staff" for a in people))
+    served = audience(analysis)
     dropped: set[str] = set()
-    if headless:
+    if served == "headless":
         dropped |= {"cdn", "identity"}
         if not features & _OPERATOR_FACING:
             dropped.add("clients")
         if "public_api_webhooks" not in features:
             dropped.add("api_entry")
-    elif staff_only:
+    elif served == "staff":
         dropped.add("cdn")
     roles = [role for role in catalog.baseline_roles if role not in dropped]
     # Staff sign in with the organisation's own directory, not a customer sign-up service.
-    return ["workforce_identity" if staff_only and role == "identity" else role for role in roles]
+    return ["workforce_identity" if served == "staff" and role == "identity" else role for role in roles]
 
 
 def drawn_features(analysis: Analysis) -> list[FeatureFinding]:

@@ -57,6 +57,7 @@ CONDITIONS: dict[str, Callable[[Analysis], bool]] = {
     "tenants_without_soc2": lambda a: "multi_tenancy" in _features(a) and "soc2" not in _regimes(a),
     "no_team": lambda a: a.workload.team is None,
     "regulator_named": lambda a: bool(_REGULATORS.search(a.requirement)),
+    "licence_holder_unsaid": lambda a: any(c.id == "financial_licence" and c.implied for c in a.compliance),
 }
 
 # Financial regulators and licences a requirement may name without naming one of the regimes we model.
