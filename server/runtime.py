@@ -18,7 +18,9 @@ from opentelemetry import trace
 
 from archwright.server.advisor import TracedAdvisor
 from archwright.server.config import Settings
+from archwright.server.evals.service import ScoringService
 from archwright.server.store import Database, StoreError
+from archwright.server.store.scores import ScoreStore
 from archwright.server.store.retention import prune, prune_sync
 from archwright.server.telemetry.redact import Redactor
 from archwright.server.telemetry.traces import TraceService
@@ -49,7 +51,9 @@ class Runtime:
         self.advisor = TracedAdvisor(tracer)
         self.traces = TraceService(telemetry, self.database)
         redactor = telemetry.redactor if telemetry else Redactor.from_env()
-        self.workflows = WorkflowService(self.database, tracer, self.advisor, redactor)
+        self.scoring = ScoringService(ScoreStore(self.database, redactor.value))
+        self.workflows = WorkflowService(self.database, tracer, self.advisor, redactor,
+                                         on_success=[self.scoring.after_run])
 
     @classmethod
     def from_settings(cls, settings: Settings, *, install_global: bool = False,

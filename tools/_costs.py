@@ -12,13 +12,13 @@ names a role, a driver and units per driver bills that role whenever a design in
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from archwright.resources import Catalog, load_catalog
 from archwright.resources.models import DomainSpec, UnitPrice, VolumeDriver
 from archwright.tools._scale import DAYS_PER_MONTH
-from archwright.tools.models import Analysis, Architecture, LineItem, MonthlyCost
+from archwright.tools.models import Analysis, Architecture, Component, LineItem, MonthlyCost
 from archwright.tools.review import availability
 
 HOURS_PER_MONTH = 730
@@ -452,13 +452,17 @@ def _share_of_stack(line_items: list[LineItem], name: str, component: str, share
     )
 
 
-def _unpriced(design: Architecture, line_items: list[LineItem]) -> list[str]:
-    """Components in the design with no line of their own, named rather than silently free."""
+def unpriced_components(design: Architecture, line_items: Sequence[LineItem]) -> list[Component]:
+    """Components in the design with no line of their own (the application's modules are priced
+    as its compute; the users' devices are not ours to price)."""
     priced = {item.component for item in line_items}
-    missing = [
-        f"{c.name} ({c.service})" for c in design.components
-        if c.id not in priced and c.layer != "clients" and c.kind not in ("module", "function", "service")
-    ]
+    return [c for c in design.components
+            if c.id not in priced and c.layer != "clients" and c.kind not in ("module", "function", "service")]
+
+
+def _unpriced(design: Architecture, line_items: list[LineItem]) -> list[str]:
+    """Unpriced components, named rather than silently free."""
+    missing = [f"{c.name} ({c.service})" for c in unpriced_components(design, line_items)]
     return [f"Not priced yet (no unit price in the knowledge base): {', '.join(missing)}."] if missing else []
 
 

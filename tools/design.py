@@ -288,6 +288,19 @@ def _wire(graph: _Graph, modules: list[str], producers: list[str], consumers: li
         for consumer in real_consumers:
             graph.connect(bus, consumer, "delivers")
     graph.connect("api_entry", "monitoring", "logs and metrics")
+    # What every system has and no module names: sign-in, secrets, backups. Drawn, so a diagram
+    # says who uses them (and no node floats unconnected).
+    for identity in ("identity", "workforce_identity"):
+        graph.connect("clients", identity, "signs in")
+        graph.connect("api_entry", identity, "verifies tokens")
+    for module_id in modules[:1] or ["api_entry"]:
+        graph.connect(module_id, "secrets", "reads secrets")
+    graph.connect("primary_db", "backups", "backed up")
+    graph.connect("object_storage", "backups", "backed up")
+    users = modules[0] if modules else "api_entry"
+    linked = {end for source, target in graph.connections for end in (source, target)}
+    for orphan in [c for c in graph.components if c not in linked]:
+        graph.connect(users, orphan, "uses")
 
 
 def _application_title(style: Style, compute: str) -> str:

@@ -9,10 +9,11 @@ from archwright.server.mcp.advisor_tools import ADVISOR_TOOLS
 from archwright.server.mcp.knowledge import register_knowledge
 from archwright.server.mcp.prompts import ArchwrightServer, register_prompts
 from archwright.server.mcp.run_tools import RUN_TOOLS, register_run_resources
+from archwright.server.mcp.score_tools import SCORE_TOOLS, register_score_resources
 from archwright.server.mcp.trace_tools import TRACE_TOOLS, register_trace_resources
 from archwright.server.runtime import Runtime, package_version
 
-TOOLS = (*ADVISOR_TOOLS, *RUN_TOOLS, *TRACE_TOOLS)
+TOOLS = (*ADVISOR_TOOLS, *RUN_TOOLS, *TRACE_TOOLS, *SCORE_TOOLS)
 
 INSTRUCTIONS = (
     "Archwright turns an app idea into architecture advice. Start with analyze_requirements on the user's "
@@ -32,6 +33,7 @@ def build_server(runtime: Runtime) -> ArchwrightServer:
         register_tool(server, spec, runtime)
     register_run_resources(server, runtime)
     register_trace_resources(server, runtime)
+    register_score_resources(server, runtime)
     register_knowledge(server)
     register_prompts(server)
     return server

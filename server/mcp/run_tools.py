@@ -18,7 +18,7 @@ from archwright.resources import STYLES, Style, load_catalog
 from archwright.server.mcp.advisor_tools import CLOUD_HELP, REQUIREMENT_HELP, WORKLOAD_HELP
 from archwright.server.mcp.specs import READS_RECORDS, WRITES_RECORDS, Link, ToolCall, ToolSpec
 from archwright.server.runtime import Runtime
-from archwright.server.workflows.report import WORKFLOW_ID, Answers, render_run_report
+from archwright.server.workflows.report import WORKFLOW_ID, Answers, final_summary, render_run_report
 from archwright.server.workflows.runs import RunView, WorkflowRunError, check_run_id
 from archwright.tools.models import Cloud
 from archwright.tools.corrections import check_ids
@@ -50,6 +50,10 @@ class ReportResult(BaseModel):
     trace: str | None = Field(default=None, description="Resource with the run's trace.")
     recommended_style: str | None = None
     summary_markdown: str | None = None
+    scores: list[dict[str, Any]] = Field(default_factory=list, description="The final draft's scores (scorer, status, "
+                                         "value, threshold, reason); `archwright://runs/{id}/scores` has them in full.")
+    rounds: int | None = Field(default=None, description="Revision rounds the quality loop ran (0: the first draft "
+                               "passed every scorer).")
     question: Any = None
     resume_schema: Any = None
     error: str | None = None
@@ -92,7 +96,9 @@ def report_result(run: RunView, runtime: Runtime) -> ReportResult:
         status=run.status, run_id=run.run_id, run=run.uri, report=report_uri(run.run_id) if summary else None,
         trace=f"archwright://traces/{run.trace_id}" if runtime.traced and run.trace_id else None,
         recommended_style=summary.get("recommended_style") if summary else None,
-        summary_markdown=summary.get("markdown") if summary else None,
+        summary_markdown=final_summary(run) if summary else None,
+        scores=summary.get("scores", []) if summary else [],
+        rounds=summary.get("rounds") if summary else None,
         question=run.question if suspended else None, resume_schema=run.resume_schema if suspended else None,
         error=run.error,
     )
@@ -168,6 +174,8 @@ async def _generate_report(runtime: Runtime, given: ReportRequest, call: ToolCal
         answered = await call.ask(f"To advise on this app, please answer:\n{questions}", Answers)
         if answered is not None:
             run = await engine.resume(run.run_id, answered, progress=call.progress)
+    if run.status == "success":  # with its steps' outputs: the summary may be the first draft's
+        run = await engine.get(run.run_id)
     return report_result(run, runtime)
 
 

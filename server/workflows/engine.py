@@ -271,19 +271,25 @@ class Workflow:
     def map(self, fn: Callable[[Any, StepContext], Any], output_model: Any, *, id: str, input_type: Any = Any) -> Workflow:
         return self._add(Node(id, "map", input_type, output_model, mapper=fn))
 
-    def _loop(self, step: Step, condition: Callable[[Any], bool], kind: str, max_iterations: int) -> Workflow:
-        check_fits(step.output_type, step.input_type, f"step {step.id!r}", f"the next {kind} iteration")
-        child = Node(step.id, "step", step.input_type, step.output_type, step=step)
-        return self._add(Node(f"{kind}({step.id})", kind, step.input_type, step.output_type, children=[child],
+    def nest(self, workflow: Workflow) -> Workflow:
+        """Run a committed workflow as one node of this one: its steps run in order on this run,
+        stored and traced under the node's path (`<id>/<step>`)."""
+        return self._add(_nested(workflow))
+
+    def _loop(self, body: Step | Workflow, condition: Callable[[Any], bool], kind: str, max_iterations: int) -> Workflow:
+        child = _nested(body) if isinstance(body, Workflow) else Node(body.id, "step", body.input_type,
+                                                                        body.output_type, step=body)
+        check_fits(child.output_type, child.input_type, f"{child.kind} {child.id!r}", f"the next {kind} iteration")
+        return self._add(Node(f"{kind}({child.id})", kind, child.input_type, child.output_type, children=[child],
                               conditions=[condition], max_iterations=max_iterations))
 
-    def until(self, step: Step, condition: Callable[[Any], bool], *, max_iterations: int = 20) -> Workflow:
-        """Run `step` repeatedly until `condition(output)` holds (at least once)."""
-        return self._loop(step, condition, "until", max_iterations)
+    def until(self, body: Step | Workflow, condition: Callable[[Any], bool], *, max_iterations: int = 20) -> Workflow:
+        """Run `body` (a step or a nested workflow) repeatedly until `condition(output)` holds (at least once)."""
+        return self._loop(body, condition, "until", max_iterations)
 
-    def dowhile(self, step: Step, condition: Callable[[Any], bool], *, max_iterations: int = 20) -> Workflow:
-        """Run `step` repeatedly while `condition(output)` holds (at least once)."""
-        return self._loop(step, condition, "while", max_iterations)
+    def dowhile(self, body: Step | Workflow, condition: Callable[[Any], bool], *, max_iterations: int = 20) -> Workflow:
+        """Run `body` (a step or a nested workflow) repeatedly while `condition(output)` holds (at least once)."""
+        return self._loop(body, condition, "while", max_iterations)
 
     def foreach(self, step: Step, *, concurrency: int = 4) -> Workflow:
         child = Node(step.id, "step", step.input_type, step.output_type, step=step)
@@ -320,6 +326,12 @@ class Workflow:
         lines.append('  finish(["output"])')
         lines += [f"  {source} --> finish" for source in previous]
         return "\n".join(lines) + "\n"
+
+
+def _nested(workflow: Workflow) -> Node:
+    if not workflow.committed:
+        raise WorkflowBuildError(f"workflow {workflow.id!r} must be committed before it is nested")
+    return Node(workflow.id, "workflow", workflow.input_model, workflow.output_type, children=list(workflow.nodes))
 
 
 def _deciding(group: BaseExceptionGroup) -> BaseException:
@@ -386,6 +398,11 @@ async def run_node(node: Node, value: Any, prefix: str, execute_step: Callable[[
             if condition(value):
                 return await run_node(child, value, f"{path}/", execute_step, context)
         raise StepFailed(path, ValueError("no branch condition matched the input"))
+    if node.kind == "workflow":
+        current = coerce(value, node.input_type)
+        for child in node.children:
+            current = await run_node(child, current, f"{path}/", execute_step, context)
+        return current
     if node.kind in ("until", "while"):
         current = value
         for iteration in range(node.max_iterations):

@@ -6,6 +6,11 @@ A requirement too vague to advise on (no domain, no features) suspends the run w
 analyzer's questions; the answers are appended to the requirement on resume, and a run whose
 answers leave it as vague as before asks again rather than inventing a report.
 
+The draft is then reviewed: the scorers score it, and while one falls below its threshold a nested
+`revision` workflow (revise, then rescore) runs inside a loop, sending findings to the designer,
+the costing or the writer, up to `MAX_ROUNDS` (server/evals/loop.py). `publish` returns the final
+summary with its scores and the number of rounds.
+
 Each step stores only what it adds (the analysis once, each design once, the comparison, the
 summary); the full Markdown report is rendered from those on demand (`render_run_report`), never
 stored.
@@ -19,6 +24,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from archwright.resources import STYLES, Style
 from archwright.server.advisor import TracedAdvisor
+from archwright.server.evals.loop import MAX_ROUNDS, Review, RoundRecord, ScoreView, first_review, rescore, revise
 from archwright.server.workflows.engine import Step, StepContext, Workflow, step
 from archwright.server.workflows.runs import RunView
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Summary
@@ -109,23 +115,86 @@ def architecture_report(advisor: TracedAdvisor) -> Workflow:
         analyzed: Analyzed = ctx.result("analyze")
         return advisor.summarize(analyzed.analysis, comparison, _designs(ctx))
 
+    def first_draft(ctx: StepContext) -> Advice:
+        analyzed: Analyzed = ctx.result("analyze")
+        return Advice(analyzed.analysis, _designs(ctx), ctx.result("compare"), ctx.result("summarize"))
+
+    @step()
+    def review(summary: Summary, ctx: StepContext) -> Review:
+        """Score the draft (round 0)."""
+        return first_review(first_draft(ctx), ctx.result("analyze").cloud)
+
+    @step()
+    def fix(draft: Review, ctx: StepContext) -> Review:
+        """Send the failing scorers' findings to the designer, the costing or the writer."""
+        return revise(draft, first_draft(ctx), advisor)
+
+    @step()
+    def rescore_draft(draft: Review, ctx: StepContext) -> Review:
+        """Score the revised draft."""
+        return rescore(draft, first_draft(ctx))
+
+    @step()
+    def publish(draft: Review, ctx: StepContext) -> Reviewed:
+        """The final summary with its scores, the rounds it took, and the parts a revision changed."""
+        final = draft.advice(first_draft(ctx)).summary
+        return Reviewed(markdown=final.markdown if draft.summary else None, recommended_style=final.recommended_style,
+                        scores=draft.views(), rounds=draft.rounds, history=draft.history, designs=draft.designs,
+                        comparison=draft.comparison)
+
+    revision = Workflow("revision", Review, description="One round of the quality loop.").then(fix).then(
+        rescore_draft).commit()
     return (
         Workflow(WORKFLOW_ID, ReportInput,
-                 description="Analyze, design every candidate style in parallel, compare, summarize.")
+                 description="Analyze, design every candidate style in parallel, compare, summarize, then score the "
+                             "draft and revise it while a scorer is below its threshold.")
         .then(analyze)
         .parallel(*(design_step(s) for s in STYLES), id="design")
         .then(compare)
         .then(summarize)
+        .then(review)
+        .until(revision, lambda draft: not draft.needs_another_round, max_iterations=MAX_ROUNDS + 1)
+        .then(publish)
         .commit()
     )
+
+
+class Reviewed(BaseModel):
+    """What the report workflow returns: the summary, its scores and how many rounds it took."""
+
+    markdown: str | None = Field(description="The revised summary; null when the first draft's stands (it is the "
+                                 "`summarize` step's output, kept once).")
+    recommended_style: Style
+    scores: list[ScoreView]
+    rounds: int = Field(description="Revision rounds the quality loop ran (0: the first draft passed).")
+    history: list[RoundRecord] = Field(default_factory=list)
+    designs: dict[Style, Architecture] | None = Field(default=None, description="The designs, when a round changed them.")
+    comparison: Comparison | None = Field(default=None, description="The comparison, when a round changed it.")
 
 
 def report_advice(step_outputs: dict[str, Any]) -> Advice:
     """A finished report run's stored step outputs (by step id) as the advisor's result."""
     analyzed = Analyzed.model_validate(step_outputs["analyze"])
     designs = Designs.model_validate({f"design_{s}": step_outputs[f"design_{s}"] for s in STYLES}).by_style()
-    return Advice(analyzed.analysis, designs, Comparison.model_validate(step_outputs["compare"]),
-                  Summary.model_validate(step_outputs["summarize"]))
+    comparison = Comparison.model_validate(step_outputs["compare"])
+    summary = Summary.model_validate(step_outputs["summarize"])
+    if step_outputs.get("publish") is not None:  # runs before the quality loop have no publish step
+        final = Reviewed.model_validate(step_outputs["publish"])
+        designs = final.designs or designs
+        comparison = final.comparison or comparison
+        if final.markdown is not None:
+            summary = Summary(markdown=final.markdown, recommended_style=final.recommended_style)
+    return Advice(analyzed.analysis, designs, comparison, summary)
+
+
+def final_summary(run: RunView) -> str | None:
+    """The summary a finished report run ends with: the revised one, else the first draft's."""
+    if not has_report(run) or not isinstance(run.output, dict):
+        return None
+    if run.output.get("markdown"):
+        return str(run.output["markdown"])
+    drafted = next((s.output for s in run.steps if s.path == "summarize" and isinstance(s.output, dict)), None)
+    return str(drafted["markdown"]) if drafted and drafted.get("markdown") else None
 
 
 def has_report(run: RunView) -> bool:

@@ -158,6 +158,9 @@ class Engine:
         self._tracer = tracer
         self._redactor = redactor or Redactor()
         self._cancel: dict[str, anyio.CancelScope] = {}
+        # Called with each run that finishes successfully (the report's scores are stored this way);
+        # a failing hook is logged, never the run's failure.
+        self.on_success: list[Callable[[RunView], Awaitable[None]]] = []
 
     def _admitted(self, data: Any, what: str) -> Any:
         """Client data as the engine may use and store it: plain JSON within `MAX_INPUT_CHARS`,
@@ -244,7 +247,7 @@ class Engine:
         """Run `work`; if storing its progress fails, fail the run (when the fault allows even that)
         and say why, rather than crash with the driver's error and leave the run `running`."""
         try:
-            return await work
+            view = await work
         except (sqlite3.Error, StoreError) as error:
             reason = describe(error)
             with anyio.CancelScope(shield=True):
@@ -253,6 +256,14 @@ class Engine:
                 except (sqlite3.Error, StoreError):  # the same fault again: the next process marks it interrupted
                     logger.warning("run %s could not be marked failed: %s", run_id, reason)
             raise WorkflowRunError(f"Run {run_id} stopped: its progress could not be stored: {reason}.") from None
+        if view.status == "success" and self.on_success:
+            full = await self.get(run_id)  # with every step's output, which the hooks read
+            for hook in self.on_success:
+                try:
+                    await hook(full)
+                except Exception as error:  # the run succeeded; what follows it must not undo that
+                    logger.warning("after run %s: %s: %s", run_id, type(error).__name__, error)
+        return view
 
     async def cancel(self, run_id: str) -> RunView:
         record = await self._record(run_id)

@@ -5,6 +5,8 @@ Opening the engine also marks runs left `running` by dead processes as interrupt
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+
 import anyio
 from opentelemetry import trace
 
@@ -14,7 +16,7 @@ from archwright.server.store.runs import RunStore
 from archwright.server.telemetry.redact import Redactor
 from archwright.server.workflows.engine import Workflow
 from archwright.server.workflows.report import architecture_report
-from archwright.server.workflows.runs import Engine, WorkflowRunError
+from archwright.server.workflows.runs import Engine, RunView, WorkflowRunError
 
 
 def registered_workflows(advisor: TracedAdvisor) -> dict[str, Workflow]:
@@ -26,8 +28,10 @@ class WorkflowService:
     """The workflows this process knows and the engine that runs them (one per process)."""
 
     def __init__(self, database: Database, tracer: trace.Tracer, advisor: TracedAdvisor,
-                 redactor: Redactor | None = None) -> None:
+                 redactor: Redactor | None = None,
+                 on_success: Sequence[Callable[[RunView], Awaitable[None]]] = ()) -> None:
         self._database = database
+        self._on_success = list(on_success)
         self._tracer = tracer
         self._redactor = redactor
         self.workflows = registered_workflows(advisor)
@@ -48,6 +52,7 @@ class WorkflowService:
                 except StoreError as error:
                     raise WorkflowRunError(f"Workflow runs need the database, which cannot be used: {error}") from None
                 engine = Engine(RunStore(self._database), self.workflows, self._tracer, self._redactor)
+                engine.on_success.extend(self._on_success)
                 await engine.recover_interrupted()
                 self._engine = engine
             return self._engine

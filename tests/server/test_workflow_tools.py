@@ -35,10 +35,14 @@ async def test_generate_report_runs_the_workflow_with_progress_and_links(make_se
     assert [n[0] for n in notes] == sorted(n[0] for n in notes) and len(notes) >= 6
     assert any("finished analyze" == n[2] for n in notes) and any("summarize" in (n[2] or "") for n in notes)
     steps = [s["path"] for s in run.structured_content["steps"]]
-    assert steps[0] == "analyze" and steps[-1] == "summarize" and "design/design_monolith" in steps
+    assert steps[0] == "analyze" and steps[-1] == "publish" and "design/design_monolith" in steps
+    assert "review" in steps and any(s.endswith("/revision/rescore_draft") for s in steps)  # the quality loop ran
     full = json.loads(stored)
-    assert full["output_step"] == "summarize" and "output" not in full  # the summary is stored once, in its step
     outputs = {s["path"]: s["output"] for s in full["steps"]}
+    assert full["output_step"] == "publish" and "output" not in full
+    # The first draft stood (rounds 0): its summary is stored once, in its step, not again in publish.
+    assert data["rounds"] == 0 and outputs["publish"]["markdown"] is None
+    assert {s["scorer"] for s in data["scores"]} >= {"completeness", "diagram_quality", "cost_sanity"}
     # A diagram the summary embeds is stored once, in the design step that drew it, and named there.
     restored = outputs["summarize"]["markdown"]
     for path, output in outputs.items():

@@ -1,0 +1,1 @@
+"""Scorers, the quality loop inside the report, metrics and the eval runner."""
