@@ -139,6 +139,21 @@ def _parser() -> argparse.ArgumentParser:
     resume.add_argument("--data", type=_json_object, default={}, metavar="JSON",
                         help='resume data as a JSON object, e.g. \'{"answers": "..."}\'')
 
+    evaluation = command("eval", "Run the analyzer and the report workflow over a labelled dataset (JSONL) and "
+                                 "print the figures; stored as an experiment.")
+    evaluation.add_argument("dataset", type=Path, help="a JSONL file in the repository's labelled format")
+    evaluation.add_argument("--cloud", choices=["aws", "gcp", "azure"], default="aws", help="cloud (default aws)")
+    evaluation.add_argument("--name", help="a name for the stored experiment")
+    evaluation.add_argument("--compare", action="store_true",
+                            help="show the change from the previous experiment on this dataset; exit 1 on a "
+                                 "regression beyond --tolerance")
+    evaluation.add_argument("--baseline", type=Path, metavar="FILE",
+                            help="compare with this stored experiment (JSON, as --format json writes) instead")
+    evaluation.add_argument("--tolerance", type=float, default=0.02,
+                            help="how far a guarded metric may fall before it counts as a regression (default 0.02)")
+    evaluation.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
+    evaluation.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the result to FILE too")
+
     prune = command("prune", "Delete traces and finished runs older than an age, and reclaim the space.")
     prune.add_argument("--older-than", type=_age, default=DEFAULT_RETENTION, metavar="AGE",
                        help=f"an age such as 30d, 12h or 2w (default {DEFAULT_RETENTION})")
@@ -264,7 +279,7 @@ def _with_runtime(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
         raise UserError(str(error)) from None
 
 
-def _write(text: str, output: Path | None, kept: str = "") -> None:
+def _write(text: str, output: Path | None, kept: str = "", what: str = "report") -> None:
     """Print or write the report; `kept` tells where else it can be had if writing fails."""
     if output is None:
         sys.stdout.write(text)
@@ -273,7 +288,7 @@ def _write(text: str, output: Path | None, kept: str = "") -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise UserError(f"cannot write {output}: {error.strerror or error}{kept}") from None
-    sys.stderr.write(f"archwright: report written to {output}\n")
+    sys.stderr.write(f"archwright: {what} written to {output}\n")
 
 
 def _check_output(output: Path | None) -> None:
@@ -421,9 +436,51 @@ def _prune(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    from archwright.server.evals.runner import (
+        DatasetError,
+        Experiment,
+        ExperimentStore,
+        compare,
+        read_dataset,
+        run_experiment,
+        table,
+    )
+
+    _check_output(args.output)
+    try:
+        read_dataset(args.dataset)  # a bad file is the user's error, before any run starts
+        baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
+    except DatasetError as error:
+        raise UserError(str(error)) from None
+    except (OSError, json.JSONDecodeError) as error:
+        raise UserError(f"cannot read the baseline {args.baseline}: {error}") from None
+
+    async def work(runtime: Any) -> tuple[Experiment, Any]:
+        experiment = await run_experiment(await runtime.engine(), args.dataset, cloud=args.cloud, name=args.name)
+        store = ExperimentStore(runtime.database)
+        before = baseline if baseline is not None else (
+            await store.previous(experiment.dataset, experiment.created_ns) if args.compare else None)
+        await store.add(experiment)
+        return experiment, (compare(before, experiment, args.tolerance) if before is not None else None)
+
+    experiment, diff = _with_runtime(settings, work)
+    if args.format == "json":
+        text = json.dumps({**experiment.model_dump(mode="json"),
+                           "comparison": diff.model_dump(mode="json") if diff else None}, indent=2) + "\n"
+    else:
+        text = table(experiment, diff)
+        if args.compare and diff is None and baseline is None:
+            text += "no earlier experiment on this dataset to compare with\n"
+    _write(text, args.output, what="experiment")
+    if args.output is not None:
+        sys.stdout.write(text)
+    return 1 if diff is not None and diff.regressions else 0
+
+
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "report": _report, "traces": _traces, "trace": _trace, "runs": _runs, "run": _run, "resume": _resume,
-    "prune": _prune,
+    "prune": _prune, "eval": _eval,
 }
 
 if __name__ == "__main__":

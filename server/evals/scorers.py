@@ -86,6 +86,15 @@ DRIVER_INPUTS: dict[str, frozenset[str]] = {
 }
 
 
+# The words a report uses for each driver when it prices or discusses it.
+DRIVER_WORDS: dict[str, tuple[str, ...]] = {
+    "requests": ("requests",), "events": ("events", "messages", "writes"), "messages": ("messages",),
+    "transactions": ("transactions", "orders", "bookings", "a day"), "questions": ("questions",),
+    "llm_tokens": ("tokens",), "documents": ("documents", "pages", "files"), "media_hours": ("hours",),
+    "call_minutes": ("minutes",),
+}
+
+
 def completeness(draft: Draft) -> Checks:
     """Every feature, regime, workload driver and stated target is served by a component of every
     design and addressed in the text."""
@@ -100,7 +109,7 @@ def completeness(draft: Draft) -> Checks:
         tally.check(_mentions(draft, name, need.replace("_", " ")), "writer", f"the report never mentions {name}", need)
     for driver in analysis.workload.drivers:
         words = driver.evidence.text if driver.evidence else driver.kind.replace("_", " ")
-        tally.check(_mentions(draft, words, driver.kind.replace("_", " ")), "writer",
+        tally.check(_mentions(draft, words, *DRIVER_WORDS.get(driver.kind, (driver.kind.replace("_", " "),))), "writer",
                     f"the report never addresses the {driver.kind.replace('_', ' ')} driver ({words})", driver.kind)
     targets = analysis.workload.targets
     if targets.availability_percent is not None and targets.availability_percent.provenance in ("stated", "given"):
@@ -169,6 +178,9 @@ def tradeoff_analysis(draft: Draft) -> Checks:
                 f"the recommendation ({recommended.name}) is not the best-scored option ({best.name})", "recommendation")
     costs = [o.monthly_cost.expected for o in comparison.options]
     cited = {a - b for a in costs for b in costs} | set(costs)
+    budget = draft.advice.analysis.workload.budget_usd_per_month
+    if budget is not None:  # the rationale may weigh the options against the stated budget
+        cited.add(float(getattr(budget, "value", budget)))
     for line in comparison.recommendation.rationale:
         for amount in _MONEY.findall(line):
             value = float(amount.replace(",", ""))

@@ -11,10 +11,11 @@ competes with itself for SQLite's write lock.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 import anyio
@@ -23,6 +24,8 @@ import anyio.to_thread
 from archwright.server.store.schema import StoreError, migrate
 
 BUSY_TIMEOUT_MS = 5_000
+LOCKED_TABLE_WAIT_S = BUSY_TIMEOUT_MS / 1000
+T = TypeVar("T")
 Params = Sequence[Any]
 __all__ = ["BUSY_TIMEOUT_MS", "Database", "StoreError", "connect", "describe", "is_file", "prepare", "rows_total"]
 
@@ -119,7 +122,7 @@ class Database:
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row | tuple[Any, ...]]:
         connection = await self.connection()
         try:
-            return list(await connection.execute_fetchall(sql, tuple(params)))
+            return list(await _unlocked(lambda: connection.execute_fetchall(sql, tuple(params))))
         except ValueError as error:  # aiosqlite: the connection was closed under this request
             raise StoreError(f"the database is closed: {error}") from None
 
@@ -132,7 +135,7 @@ class Database:
         connection = await self.connection()
         async with self._write_lock:
             try:
-                cursor = await connection.execute(sql, tuple(params))
+                cursor = await _unlocked(lambda: connection.execute(sql, tuple(params)))
             except ValueError as error:  # aiosqlite: the connection was closed under this request
                 raise StoreError(f"the database is closed: {error}") from None
             changed = cursor.rowcount
@@ -144,7 +147,7 @@ class Database:
         """Several writes as one (BEGIN IMMEDIATE ... COMMIT, rolled back on any error)."""
         connection = await self.connection()
         async with self._write_lock:
-            await connection.execute("BEGIN IMMEDIATE")
+            await _unlocked(lambda: connection.execute("BEGIN IMMEDIATE"))
             try:
                 yield connection
             except BaseException:
@@ -163,6 +166,22 @@ class Database:
             if self._connection is not None:
                 connection, self._connection = self._connection, None
                 await connection.close()
+
+
+async def _unlocked(action: Callable[[], Awaitable[T]], *, budget_s: float = LOCKED_TABLE_WAIT_S) -> T:
+    """Run `action`, retrying while a table is locked. In the shared-cache in-memory database
+    (`:memory:`, shared with the span writer's thread) SQLite answers a conflict with 'database table
+    is locked' at once, without the busy timeout that a file gets, so the wait happens here."""
+    deadline = time.monotonic() + budget_s
+    delay = 0.002
+    while True:
+        try:
+            return await action()
+        except sqlite3.OperationalError as error:
+            if "table is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            await anyio.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
 
 async def _open(path: str) -> aiosqlite.Connection:

@@ -148,6 +148,18 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
            WHERE json_valid(input) AND json_type(input, '$.thread_id') = 'text'""",
         "CREATE INDEX runs_by_thread ON workflow_runs (thread_id, created_ns DESC)",
     )),
+    (4, "experiments: the eval runner's results over a labelled dataset", (
+        """CREATE TABLE experiments (
+            experiment_id TEXT PRIMARY KEY,
+            dataset TEXT NOT NULL,
+            dataset_sha256 TEXT NOT NULL,
+            name TEXT,
+            metrics TEXT NOT NULL,
+            cases TEXT NOT NULL DEFAULT '[]',
+            created_ns INTEGER NOT NULL
+        )""",
+        "CREATE INDEX experiments_by_dataset ON experiments (dataset, created_ns DESC)",
+    )),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

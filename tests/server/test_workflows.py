@@ -113,6 +113,37 @@ async def test_until_and_dowhile_loop_with_a_step_per_iteration(tmp_path: Path) 
     await store.close()
 
 
+async def test_a_nested_workflow_runs_inside_a_loop_and_as_a_node(tmp_path: Path) -> None:
+    body = Workflow("body", Number).then(double).then(increment).commit()
+    loop = Workflow("loop", Number).until(body, lambda n: n.value > 20).commit()
+    once = Workflow("once", Number).nest(body).then(describe).commit()
+    engine, store = await _engine(tmp_path, loop, once)
+    run = await engine.start("loop", {"value": 1})  # 1 -> 3 -> 7 -> 15 -> 31
+    assert run.output == {"value": 31}
+    assert [s.path for s in run.steps][:2] == ["until(body)/0/body/double", "until(body)/0/body/increment"]
+    assert len(run.steps) == 8
+    assert (await engine.start("once", {"value": 2})).output == {"text": "value 5"}
+    assert loop.describe()["steps"][0]["children"][0]["kind"] == "workflow"
+    with pytest.raises(WorkflowBuildError, match="committed"):
+        Workflow("open", Number).nest(Workflow("unfinished", Number).then(double))
+    with pytest.raises(WorkflowBuildError, match="Text"):
+        Workflow("mismatch", Number).until(Workflow("to_text", Number).then(describe).commit(), lambda _: True)
+    await store.close()
+
+
+async def test_a_resumed_nested_loop_does_not_redo_finished_rounds(tmp_path: Path) -> None:
+    body = Workflow("asking_body", Number).then(double).then(ask).commit()
+    flow = Workflow("asking_loop", Number).until(body, lambda n: n.value > 10).commit()
+    engine, store = await _engine(tmp_path, flow)
+    calls.clear()
+    run = await engine.start("asking_loop", {"value": 1})
+    assert run.status == "suspended" and run.suspended_step == "until(asking_body)/0/asking_body/ask"
+    resumed = await engine.resume(run.run_id, {"answer": 5})  # 1 -> 2 + 5 = 7, then 14 asks again
+    assert resumed.status == "suspended" and resumed.suspended_step == "until(asking_body)/1/asking_body/ask"
+    assert calls["double"] == 2  # the first round's double ran once, not again on resume
+    await store.close()
+
+
 async def test_foreach_runs_a_step_per_item_with_a_concurrency_limit(tmp_path: Path) -> None:
     active = [0]
     peak = [0]
