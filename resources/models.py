@@ -98,6 +98,7 @@ class RoleSpec(_Strict):
     kind: ComponentKind
     layer: Layer
     purpose: str
+    outside_the_bill: str | None = None  # why its cost is not the infrastructure's: a share of sales, licences held
 
 
 class ModuleBlueprint(_Strict):

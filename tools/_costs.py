@@ -301,7 +301,7 @@ def monthly_cost(design: Architecture, analysis: Analysis, catalog: Catalog) -> 
         expected=round(sum(i.expected for i in line_items), 2),
         high=round(sum(i.high for i in line_items), 2),
         line_items=line_items,
-        not_included=_not_included(analysis) + _unpriced(design, line_items),
+        not_included=_not_included(analysis, design) + _unpriced(design, line_items),
         dominant_driver=_dominant(line_items),
         priced_region=catalog.clouds[design.cloud].region,
         region_warning=_region_warning(design, catalog),
@@ -456,8 +456,10 @@ def unpriced_components(design: Architecture, line_items: Sequence[LineItem]) ->
     """Components in the design with no line of their own (the application's modules are priced
     as its compute; the users' devices are not ours to price)."""
     priced = {item.component for item in line_items}
+    roles = load_catalog().roles
     return [c for c in design.components
-            if c.id not in priced and c.layer != "clients" and c.kind not in ("module", "function", "service")]
+            if c.id not in priced and c.layer != "clients" and c.kind not in ("module", "function", "service")
+            and not (c.id in roles and roles[c.id].outside_the_bill)]
 
 
 def _unpriced(design: Architecture, line_items: list[LineItem]) -> list[str]:
@@ -466,11 +468,12 @@ def _unpriced(design: Architecture, line_items: list[LineItem]) -> list[str]:
     return [f"Not priced yet (no unit price in the knowledge base): {', '.join(missing)}."] if missing else []
 
 
-def _not_included(analysis: Analysis) -> list[str]:
+def _not_included(analysis: Analysis, design: Architecture) -> list[str]:
     features = {f.id for f in analysis.features}
     notes = ["Engineering salaries, support plans, taxes and reserved-capacity discounts."]
-    if "payments" in features or "subscriptions_billing" in features:
-        notes.append("Payment processing fees (typically 2.9% + $0.30 per card charge at Stripe), which scale with sales.")
+    roles = load_catalog().roles
+    notes += [f"{c.name} ({c.service}): {roles[c.id].outside_the_bill}." for c in design.components
+              if c.id in roles and roles[c.id].outside_the_bill]
     if "notifications" in features:
         notes.append("Per-message SMS charges, which depend on countries and volume.")
     return notes

@@ -109,8 +109,10 @@ def test_more_volume_costs_more() -> None:
         assert big > s
 
 
-def test_payments_note_processing_fees_as_not_included(ride) -> None:
-    assert any("Payment processing fees" in note for note in ride.options[0].monthly_cost.not_included)
+def test_payment_fees_are_named_as_outside_the_bill_not_as_unpriced(ride) -> None:
+    notes = ride.options[0].monthly_cost.not_included
+    assert any(note.startswith("Payment provider (Stripe): a share of each sale") for note in notes)
+    assert not any("Not priced yet" in note and "Payment provider" in note for note in notes)
 
 
 def _weeks(text: str, team: int | None = None) -> dict[str, tuple[int, int, str]]:
