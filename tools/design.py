@@ -322,5 +322,19 @@ def _summary(style: StyleSpec, cloud: CloudSpec, region: str, analysis: Analysis
     return (
         f"{style.name} on {cloud.name} ({region}): {packaging}, data in {database}, "
         f"sized for the {analysis.scale.tier} tier (~{analysis.scale.daily_active_users:,} daily users, "
-        f"~{analysis.scale.peak_rps:,.0f} requests/s at peak)."
+        f"~{analysis.scale.peak_rps:,.0f} requests/s at peak).{_residency_caveat(cloud, region, analysis)}"
     )
+
+
+def _residency_caveat(cloud: CloudSpec, region: str, analysis: Analysis) -> str:
+    """Said when the data must stay in a country where this cloud has no region: the nearest region
+    that keeps it in the wider area is used, and the report must not pretend otherwise."""
+    residency = analysis.workload.location.residency
+    if residency is None or residency.code in cloud.regions:
+        return ""
+    wider = broader(residency.code)
+    if wider is None or cloud.regions.get(wider) != region:
+        return ""
+    return (f" {cloud.name} has no region in {residency.code.upper()}: {region} keeps the data in "
+            f"{wider.upper()}; if the law requires {residency.code.upper()} itself, a local provider or a "
+            f"sovereign cloud is needed.")

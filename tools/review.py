@@ -11,6 +11,7 @@ from archwright.resources import load_catalog
 from archwright.resources.models import BuyOption, Threat
 from archwright.tools._scale import TIER_ORDER, steady_tier
 from archwright.tools.design import core_capabilities
+from archwright.tools._places import broader
 from archwright.tools.models import Analysis, Architecture, Option
 
 # Availability a design of each tier is built for when the requirement states none.
@@ -48,7 +49,7 @@ def review_sections(analysis: Analysis, best: Option, design: Architecture) -> l
     """Markdown sections, in the order a reviewer reads them."""
     return [
         "## Non-functional targets", _targets(analysis),
-        "## Backup and disaster recovery", _recovery(analysis),
+        "## Backup and disaster recovery", _recovery(analysis, design),
         "## Environments and delivery", _delivery(analysis),
         "## Security architecture", _security(analysis, design),
         "## Data ownership", _data(design),
@@ -84,7 +85,7 @@ def _rate(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 else f"{value:.2g}"
 
 
-def _recovery(analysis: Analysis) -> str:
+def _recovery(analysis: Analysis, design: Architecture) -> str:
     value, _ = availability(analysis)
     rpo, rto, how = recovery(value)
     if _keeps_money(analysis):  # a lost acknowledged payment is not a recovery point anyone accepts
@@ -93,7 +94,10 @@ def _recovery(analysis: Analysis) -> str:
     keep = (f" Keep backups and archives for the stated {retention.value:g} days, in a cheaper storage class after 90."
             if retention else " Keep 35 days of point-in-time backups and 12 monthly snapshots.")
     residency = analysis.workload.location.residency
-    inside = (f" Every copy (replicas, snapshots, the standby) stays inside {residency.code.upper()}: the second region "
+    area = residency.code.upper() if residency else ""
+    if residency and "has no region in" in design.summary:  # the design runs in the wider area
+        area = f"{(broader(residency.code) or residency.code).upper()} (no region of this cloud in {area})"
+    inside = (f" Every copy (replicas, snapshots, the standby) stays inside {area}: the second region "
               "is chosen within the residency." if residency else "")
     return f"RPO {rpo}, RTO {rto} for {value:g}% availability: {how}.{keep}{inside}"
 

@@ -249,6 +249,9 @@ def consistency(draft: Draft) -> Checks:
             regions = catalog.clouds[design.cloud].regions
             allowed = {region for code, region in regions.items() if code == residency.code
                        or broader(code) == residency.code}
+            wider = broader(residency.code)
+            if not allowed and wider in regions and "has no region in" in design.summary:
+                allowed = {regions[wider]}  # no region in the country, and the design says so
             tally.check(design.region in allowed, "designer",
                         f"the {design.style} design runs in {design.region or 'no named region'}, outside the stated "
                         f"residency ({residency.code})", "region")

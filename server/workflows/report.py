@@ -207,5 +207,20 @@ def render_run_report(run: RunView) -> str | None:
     run as Engine.get returns it, with outputs); None for any other run."""
     if not has_report(run):
         return None
-    return render_report(report_advice({s.path.rsplit("/", 1)[-1]: s.output for s in run.steps
-                                        if s.output is not None}))
+    outputs = {s.path.rsplit("/", 1)[-1]: s.output for s in run.steps if s.output is not None}
+    markdown = render_report(report_advice(outputs))
+    if outputs.get("publish") is not None:
+        markdown += quality_section(Reviewed.model_validate(outputs["publish"]))
+    return markdown
+
+
+def quality_section(final: Reviewed) -> str:
+    """The report's own scores, as its last appendix: what was checked, what still falls short."""
+    rounds = ("The first draft passed every scorer's threshold." if final.rounds == 0 and all(
+        s.status != "scored" or (s.value or 0) >= s.threshold for s in final.scores)
+        else f"The quality loop ran {final.rounds} revision round{'s' if final.rounds != 1 else ''}.")
+    rows = "\n".join(f"| {s.scorer} | {s.status.replace('_', ' ')} | "
+                      f"{'-' if s.value is None else f'{s.value:.2f}'} | {s.threshold:g} | {s.reason} |"
+                      for s in final.scores)
+    return (f"\n# Appendix D: quality checks\n\n{rounds}\n\n| Scorer | Outcome | Score | Threshold | Reason |\n"
+            f"|---|---|---|---|---|\n{rows}\n")

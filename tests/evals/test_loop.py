@@ -112,4 +112,5 @@ async def test_the_report_workflow_revises_a_seeded_defect_and_publishes_the_fix
     assert not any("dispatch" in c["features"] for c in drafted["design"]["components"])
     report = render_run_report(full)
     assert report is not None and "Dispatch module" in report.split("Modular monolith on", 1)[1]
+    assert "# Appendix D: quality checks\n\nThe quality loop ran 1 revision round." in report
     await database.close()

@@ -114,3 +114,13 @@ def test_a_failing_scorer_is_an_error_never_a_zero() -> None:
     assert result.status == "error" and result.value is None and not result.passed
     assert "RuntimeError: the knowledge base is unreadable" in result.reason
     assert mean_of([result]) is None
+
+
+def test_a_country_without_a_region_is_said_not_hidden() -> None:
+    lisbon = _advice("A booking app for a language school in Lisbon; the data must stay in Portugal.")
+    design = lisbon.designs["monolith"]
+    assert design.region == "eu-west-1" and "AWS has no region in PT: eu-west-1 keeps the data in EU" in design.summary
+    assert "stays inside EU (no region of this cloud in PT)" in lisbon.summary.markdown
+    assert _scores(lisbon)["consistency"].passed
+    berlin = _advice("A booking app for a language school in Berlin; the data must stay in Germany.")
+    assert berlin.designs["monolith"].region == "eu-central-1" and "has no region" not in berlin.designs["monolith"].summary
