@@ -52,3 +52,14 @@ def test_the_console_script_points_into_the_namespace(wheel: zipfile.ZipFile, tm
     done = subprocess.run([str(Path(sys.executable).parent / "archwright"), "--help"], capture_output=True,
                           text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 0 and "archwright" in done.stdout
+
+
+@pytest.mark.slow
+def test_every_package_folder_is_in_the_wheel(wheel_names: list[str]) -> None:
+    """A new package folder that pyproject's explicit list forgets would import in an editable
+    checkout and fail in a real install."""
+    names = set(wheel_names)
+    for folder, namespace in (("server", "archwright/server"), ("tools", "archwright/tools")):
+        for init in (ROOT / folder).rglob("__init__.py"):
+            relative = init.relative_to(ROOT / folder).as_posix()
+            assert f"{namespace}/{relative}" in names, f"{folder}/{relative} is not packaged"
