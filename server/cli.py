@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import math
 import socket
 import sys
 from collections.abc import Awaitable, Callable
@@ -149,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
                                  "regression beyond --tolerance")
     evaluation.add_argument("--baseline", type=Path, metavar="FILE",
                             help="compare with this stored experiment (JSON, as --format json writes) instead")
-    evaluation.add_argument("--tolerance", type=float, default=0.02,
+    evaluation.add_argument("--tolerance", type=_tolerance, default=0.02,
                             help="how far a guarded metric may fall before it counts as a regression (default 0.02)")
     evaluation.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
     evaluation.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the result to FILE too")
@@ -438,6 +439,7 @@ def _prune(settings: Settings, args: argparse.Namespace) -> int:
 
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from archwright.server.evals.runner import (
+        Baseline,
         DatasetError,
         Experiment,
         ExperimentStore,
@@ -450,14 +452,13 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     _check_output(args.output)
     try:
         read_dataset(args.dataset)  # a bad file is the user's error, before any run starts
-        baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
+        baseline = Baseline.read(args.baseline) if args.baseline else None
     except DatasetError as error:
         raise UserError(str(error)) from None
-    except (OSError, json.JSONDecodeError) as error:
-        raise UserError(f"cannot read the baseline {args.baseline}: {error}") from None
+    name = Redactor.from_env().text(args.name) if args.name else None
 
     async def work(runtime: Any) -> tuple[Experiment, Any]:
-        experiment = await run_experiment(await runtime.engine(), args.dataset, cloud=args.cloud, name=args.name)
+        experiment = await run_experiment(await runtime.engine(), args.dataset, cloud=args.cloud, name=name)
         store = ExperimentStore(runtime.database)
         before = baseline if baseline is not None else (
             await store.previous(experiment.dataset, experiment.created_ns) if args.compare else None)
@@ -467,7 +468,8 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     experiment, diff = _with_runtime(settings, work)
     if args.format == "json":
         text = json.dumps({**experiment.model_dump(mode="json"),
-                           "comparison": diff.model_dump(mode="json") if diff else None}, indent=2) + "\n"
+                           "comparison": diff.model_dump(mode="json") if diff else None}, indent=2,
+                          allow_nan=False) + "\n"
     else:
         text = table(experiment, diff)
         if args.compare and diff is None and baseline is None:
@@ -476,6 +478,16 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     if args.output is not None:
         sys.stdout.write(text)
     return 1 if diff is not None and diff.regressions else 0
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and 0 <= value <= 1):
+        raise argparse.ArgumentTypeError(f"{text} is outside 0-1 (a fall of more than this is a regression)")
+    return value
 
 
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {

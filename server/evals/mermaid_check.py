@@ -42,6 +42,9 @@ class MermaidError(ValueError):
 def parse_flowchart(text: str) -> Diagram:
     """The diagram's structure, or MermaidError naming the first line that breaks the subset."""
     lines = [line.strip() for line in text.splitlines()]
+    directive = next((n for n, line in enumerate(lines, start=1) if line.startswith("%%{")), None)
+    if directive is not None:  # a configuration directive, not a comment: the designer never writes one
+        raise MermaidError(f"line {directive}: a '%%{{...}}%%' directive is outside the subset")
     lines = [line for line in lines if line and not line.startswith("%%")]
     if not lines or not _HEADER.match(lines[0]):
         raise MermaidError("line 1: expected 'flowchart LR' (or another direction)")

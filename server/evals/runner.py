@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from archwright.resources import load_catalog
 from archwright.server.evals.scorers import SCORERS
@@ -26,11 +28,14 @@ from archwright.server.workflows.report import WORKFLOW_ID
 from archwright.server.workflows.runs import Engine
 from archwright.tools.analyze import analyze_requirements
 from archwright.tools.evaluation import evaluate
+from archwright.tools.validation import RequirementError, check_requirement
 
 DEFAULT_TOLERANCE = 0.02
-# Metrics where a fall is a regression (every other one is shown, not judged).
+# Figures where a fall beyond the tolerance is a regression, and counts where any rise is one
+# (every other figure is shown, not judged).
 GUARDED = ("domain_accuracy", "features_f1", "compliance_f1", "users_exact",
            *(f"scorer.{s.id}.mean" for s in SCORERS))
+MUST_NOT_RISE = ("failed", "suspended", *(f"scorer.{s.id}.errors" for s in SCORERS))
 
 
 class DatasetError(ValueError):
@@ -72,19 +77,65 @@ class ExperimentDiff(BaseModel):
     against: str = Field(description="The experiment id or baseline file compared with.")
     tolerance: float
     changes: list[MetricChange]
+    notes: list[str] = Field(default_factory=list, description="Why the comparison may mislead (another dataset).")
 
     @property
     def regressions(self) -> list[MetricChange]:
         return [c for c in self.changes if c.regression]
 
 
+class _Users(BaseModel):
+    count: int = Field(ge=0, le=10**12)
+    period: str
+
+
+class _Actor(BaseModel):
+    role: str
+    count: int | None = Field(ge=0, le=10**12)
+
+
+class _Burst(BaseModel):
+    count: int = Field(ge=0, le=10**12)
+    minutes: float = Field(ge=0, allow_inf_nan=False)
+
+
+class LabelledRow(BaseModel):
+    """A row of the labelled format (resources/datasets/README.md): the labels the metrics read, typed.
+    Rows labelled before the workload fields existed simply leave them out."""
+
+    model_config = {"extra": "allow"}
+
+    id: str = Field(min_length=1, max_length=200, pattern=r"^[\w.:-]+$")
+    requirement: str
+    domain: str
+    secondary_domains: list[str] = Field(default_factory=list)
+    features: list[str]
+    compliance: list[str]
+    users: _Users | None
+    requests_per_second: float | None = Field(allow_inf_nan=False)
+    actors: list[_Actor] | None = None
+    ruled_out: list[str] | None = None
+    integrations: list[str] | None = None
+    events_per_second: float | None = Field(default=None, allow_inf_nan=False)
+    team: float | None = Field(default=None, allow_inf_nan=False)
+    residency: str | None = None
+    latency_ms: float | None = Field(default=None, allow_inf_nan=False)
+    availability: float | None = Field(default=None, allow_inf_nan=False)
+    retention_days: float | None = Field(default=None, allow_inf_nan=False)
+    burst: _Burst | None = None
+
+
 def read_dataset(path: Path) -> list[dict[str, Any]]:
-    """The labelled rows; a line that is not a JSON object with an id and a requirement is an error."""
+    """The labelled rows, each checked against the format; the first bad line is an error naming
+    the file, the line and what is wrong."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise DatasetError(f"cannot read {path}: it is not UTF-8 text") from None
     except OSError as error:
         raise DatasetError(f"cannot read {path}: {error.strerror or error}") from None
     rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -92,12 +143,53 @@ def read_dataset(path: Path) -> list[dict[str, Any]]:
             row = json.loads(line)
         except json.JSONDecodeError as error:
             raise DatasetError(f"{path}:{number}: not JSON ({error.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("requirement"), str):
-            raise DatasetError(f"{path}:{number}: each line needs an 'id' and a 'requirement' (strings)")
+        except (RecursionError, ValueError) as error:  # nesting too deep, an integer too long
+            raise DatasetError(f"{path}:{number}: not usable JSON ({type(error).__name__})") from None
+        if not isinstance(row, dict):
+            raise DatasetError(f"{path}:{number}: each line must be a JSON object")
+        try:
+            LabelledRow.model_validate(row)
+            check_requirement(row["requirement"])
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(row)"
+            raise DatasetError(f"{path}:{number}: {where}: {first['msg']} (see resources/datasets/README.md)") from None
+        except RequirementError as error:
+            raise DatasetError(f"{path}:{number}: requirement: {error}") from None
+        if row["id"] in seen:
+            raise DatasetError(f"{path}:{number}: the id {row['id']!r} is used twice")
+        seen.add(row["id"])
         rows.append(row)
     if not rows:
         raise DatasetError(f"{path} has no rows")
     return rows
+
+
+class Baseline(BaseModel):
+    """A stored experiment as `--baseline` reads it: finite figures, at least one guarded."""
+
+    experiment_id: str = "baseline"
+    dataset: str | None = None
+    dataset_sha256: str | None = None
+    metrics: dict[str, float | None]
+
+    @classmethod
+    def read(cls, path: Path) -> Baseline:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            baseline = cls.model_validate(data)
+        except UnicodeDecodeError:
+            raise DatasetError(f"cannot read the baseline {path}: it is not UTF-8 text") from None
+        except OSError as error:
+            raise DatasetError(f"cannot read the baseline {path}: {error.strerror or error}") from None
+        except (ValueError, RecursionError) as error:  # JSON errors, validation errors, too deep or too long
+            raise DatasetError(f"{path} is not an experiment file (as `archwright eval --format json` writes): "
+                               f"{str(error).splitlines()[0][:200]}") from None
+        if any(v is not None and not math.isfinite(v) for v in baseline.metrics.values()):
+            raise DatasetError(f"{path} holds a figure that is not a finite number")
+        if not set(GUARDED) & set(baseline.metrics):
+            raise DatasetError(f"{path} has none of the figures a comparison guards ({', '.join(GUARDED[:4])}...)")
+        return baseline
 
 
 def unknown_labels(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -154,17 +246,25 @@ async def _case(engine: Engine, row: dict[str, Any], cloud: str) -> CaseResult:
             s["status"] == "scored" and s["value"] is not None and s["value"] < s["threshold"] - 1e-9)])
 
 
-def compare(before: Experiment | dict[str, Any], after: Experiment, tolerance: float = DEFAULT_TOLERANCE) -> ExperimentDiff:
-    """Each metric's change; a guarded metric that fell by more than `tolerance` is a regression."""
-    old = before.metrics if isinstance(before, Experiment) else before.get("metrics", {})
-    against = before.experiment_id if isinstance(before, Experiment) else str(before.get("experiment_id", "baseline"))
+def compare(before: Experiment | Baseline, after: Experiment, tolerance: float = DEFAULT_TOLERANCE) -> ExperimentDiff:
+    """Each metric's change: a guarded figure that fell by more than `tolerance` (or lost its value),
+    or a count of failed, suspended or errored cases that rose, is a regression."""
+    if not (math.isfinite(tolerance) and 0 <= tolerance <= 1):
+        raise ValueError(f"the tolerance must be a number from 0 to 1, not {tolerance}")
+    old = before.metrics
     changes = []
     for metric in sorted(set(old) | set(after.metrics)):
         was, now = old.get(metric), after.metrics.get(metric)
         change = None if was is None or now is None else round(float(now) - float(was), 4)
         fell = metric in GUARDED and (change is not None and change < -tolerance or (was is not None and now is None))
-        changes.append(MetricChange(metric=metric, before=was, after=now, change=change, regression=fell))
-    return ExperimentDiff(against=against, tolerance=tolerance, changes=changes)
+        rose = metric in MUST_NOT_RISE and change is not None and change > 0
+        changes.append(MetricChange(metric=metric, before=was, after=now, change=change, regression=fell or rose))
+    notes = []
+    if before.dataset is not None and before.dataset != after.dataset:
+        notes.append(f"the baseline is of {before.dataset}, not {after.dataset}")
+    elif before.dataset_sha256 is not None and before.dataset_sha256 != after.dataset_sha256:
+        notes.append("the dataset changed since the baseline (its SHA-256 differs)")
+    return ExperimentDiff(against=before.experiment_id, tolerance=tolerance, changes=changes, notes=notes)
 
 
 class ExperimentStore:
@@ -193,6 +293,14 @@ class ExperimentStore:
                           unknown_labels=stored.get("unknown_labels", []), created_ns=row[6])
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """Text from a dataset as a terminal may print it: no control characters (no escape sequences)."""
+    return _CONTROL.sub("?", text)
+
+
 def table(experiment: Experiment, comparison: ExperimentDiff | None = None) -> str:
     """The experiment as a plain-text table, with the comparison's changes when there is one."""
     changes = {c.metric: c for c in comparison.changes} if comparison else {}
@@ -210,12 +318,14 @@ def table(experiment: Experiment, comparison: ExperimentDiff | None = None) -> s
         lines.append(f"  {metric.ljust(width)}  {shown}{delta}")
     if experiment.unknown_labels:
         lines.append("labels outside the vocabulary (reported, not scored as known):")
-        lines += [f"  {u['id']}: {u['field']} {', '.join(u['ids'])}" for u in experiment.unknown_labels]
+        lines += [_shown(f"  {u['id']}: {u['field']} {', '.join(u['ids'])}") for u in experiment.unknown_labels]
     failing = [c for c in experiment.cases if c.status != "success" or c.failing]
     if failing:
         lines.append("cases that failed or fell below a threshold:")
-        lines += [f"  {c.id}: " + (c.status + (f" ({c.error})" if c.error else "") if c.status != "success"
-                                   else "below threshold: " + ", ".join(c.failing)) for c in failing]
+        lines += [_shown(f"  {c.id}: " + (c.status + (f" ({c.error})" if c.error else "") if c.status != "success"
+                                          else "below threshold: " + ", ".join(c.failing))) for c in failing]
+    if comparison:
+        lines += [f"note: {note}" for note in comparison.notes]
     if comparison and comparison.regressions:
         lines.append(f"{len(comparison.regressions)} regression(s) beyond {comparison.tolerance:g}: "
                      + ", ".join(c.metric for c in comparison.regressions))

@@ -39,9 +39,10 @@ class Draft:
         return self.markdown.lower()
 
     @property
-    def recommended(self) -> Option:
+    def recommended(self) -> Option | None:
+        """The recommended option; None when the recommendation names a style no option has."""
         style = self.advice.comparison.recommendation.style
-        return next(o for o in self.advice.comparison.options if o.style == style)
+        return next((o for o in self.advice.comparison.options if o.style == style), None)
 
 
 class _Tally:
@@ -131,12 +132,13 @@ def diagram_quality(draft: Draft) -> Checks:
     node, and shows the style's packaging (the application's subgraph names it and holds its parts)."""
     tally = _Tally()
     for design in draft.advice.designs.values():
+        tally.check(bool(design.components), "designer", f"the {design.style} design has no components", design.style)
         try:
             diagram = parse_flowchart(design.mermaid)
         except MermaidError as error:
             tally.check(False, "designer", f"the {design.style} diagram does not parse: {error}", design.style)
             continue
-        tally.check(True, "designer", "", design.style)
+        tally.check(bool(diagram.nodes), "designer", f"the {design.style} diagram draws nothing", design.style)
         missing = [c.name for c in design.components if node_id(c.id) not in diagram.nodes]
         tally.check(not missing, "designer", f"the {design.style} diagram leaves out {', '.join(missing[:3])}",
                     design.style)
@@ -172,8 +174,13 @@ def tradeoff_analysis(draft: Draft) -> Checks:
         unreasoned = [d for d in _DIMENSIONS if d not in option.scores or not option.scores[d].reason.strip()]
         tally.check(not unreasoned, "costing", f"{option.name} has no reasoned score for {', '.join(unreasoned)}",
                     option.style)
-    best = max(comparison.options, key=lambda o: o.weighted_score)
     recommended = draft.recommended
+    if not tally.check(recommended is not None and bool(comparison.options), "writer",
+                       f"the recommendation names {comparison.recommendation.style}, which no option has",
+                       "recommendation"):
+        return tally.result()
+    assert recommended is not None
+    best = max(comparison.options, key=lambda o: o.weighted_score)
     tally.check(recommended.weighted_score >= best.weighted_score - 1e-9, "writer",
                 f"the recommendation ({recommended.name}) is not the best-scored option ({best.name})", "recommendation")
     costs = [o.monthly_cost.expected for o in comparison.options]
@@ -217,7 +224,14 @@ def cost_sanity(draft: Draft) -> Checks:
     """Every workload driver is priced in the recommended bill, the dominant driver is named, no
     component is left unpriced; the share of verified prices is reported beside the score."""
     tally = _Tally()
-    cost = draft.recommended.monthly_cost
+    recommended = draft.recommended
+    if not tally.check(recommended is not None, "costing",
+                       f"no option prices the recommended style ({draft.advice.comparison.recommendation.style})",
+                       "recommendation"):
+        return tally.result(verified_share=None)
+    assert recommended is not None
+    cost = recommended.monthly_cost
+    tally.check(bool(cost.line_items), "costing", f"the {recommended.name} bill has no lines", recommended.style)
     inputs = {key for item in cost.line_items for key in item.inputs}
     for driver in draft.advice.analysis.workload.drivers:
         accepted = DRIVER_INPUTS.get(driver.kind, frozenset({"requests"}))
@@ -227,7 +241,7 @@ def cost_sanity(draft: Draft) -> Checks:
         top = max(cost.line_items, key=lambda i: i.expected)
         tally.check(bool(cost.dominant_driver) and cost.dominant_driver.startswith(top.name), "costing",
                     "the bill does not name its dominant driver", "dominant_driver")
-    design = draft.advice.designs.get(draft.recommended.style)
+    design = draft.advice.designs.get(recommended.style)
     if design is not None:
         unpriced = {c.id for c in unpriced_components(design, cost.line_items)}
         for component in design.components:
@@ -259,6 +273,15 @@ def consistency(draft: Draft) -> Checks:
             tally.check(_served(design, regime.id), "designer",
                         f"the {design.style} design has nothing that implements {catalog.compliance[regime.id].name}",
                         regime.id)
+    comparison = draft.advice.comparison
+    for key, design in draft.advice.designs.items():
+        tally.check(key == design.style, "designer", f"the design given as {key} is a {design.style} design", key)
+    designed, priced = set(draft.advice.designs), {o.style for o in comparison.options}
+    tally.check(designed == priced, "costing", f"the designs ({', '.join(sorted(designed))}) and the priced options "
+                f"({', '.join(sorted(priced))}) are not the same styles", "options")
+    tally.check(draft.advice.summary.recommended_style == comparison.recommendation.style, "writer",
+                f"the summary recommends {draft.advice.summary.recommended_style}, the comparison "
+                f"{comparison.recommendation.style}", "summary")
     if analysis.team is not None:
         for option in draft.advice.comparison.options:
             tally.check(option.team_size == analysis.team.count, "costing",

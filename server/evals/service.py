@@ -3,7 +3,7 @@ the outcomes with their run, trace and thread, and read them back."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from archwright.resources import Style
 from archwright.server.evals.scorer import ScoreResult, mean_of
@@ -23,11 +23,18 @@ class GivenReport(BaseModel):
     comparison: Comparison
     summary: Summary
 
+    @model_validator(mode="after")
+    def _has_options(self) -> GivenReport:
+        if not self.comparison.options:
+            raise ValueError("the comparison has no options: give at least the recommended style's")
+        return self
+
 
 class ScoreOutcome(BaseModel):
     run_id: str | None
     target: str
     mean: float | None = Field(description="Mean over the scored outcomes only (not scorable and errors left out).")
+    scored: int = Field(default=0, description="How many scorers gave a value (the mean is over these).")
     scores: list[ScoreResult]
     stored: list[str] = Field(description="Ids of the stored score rows.")
 
@@ -53,13 +60,19 @@ class ScoringService:
         results = score_draft(Draft.of(advice), SCORERS)
         ids = await self.store.add(results, run_id=run.run_id, trace_id=run.trace_id, thread_id=run.thread_id,
                                    target=target)
-        return ScoreOutcome(run_id=run.run_id, target=target, mean=mean_of(results), scores=results, stored=ids)
+        return ScoreOutcome(run_id=run.run_id, target=target, mean=mean_of(results), scores=results, stored=ids,
+                            scored=_scored(results))
 
     async def score_report(self, report: GivenReport) -> ScoreOutcome:
         advice = Advice(report.analysis, report.designs, report.comparison, report.summary)
         results = score_draft(Draft.of(advice), SCORERS)
         ids = await self.store.add(results, run_id=None, trace_id=None, thread_id=None, target="report")
-        return ScoreOutcome(run_id=None, target="report", mean=mean_of(results), scores=results, stored=ids)
+        return ScoreOutcome(run_id=None, target="report", mean=mean_of(results), scores=results, stored=ids,
+                            scored=_scored(results))
 
     async def list(self, *, scorer: str | None = None, run_id: str | None = None, limit: int = 50) -> list[StoredScore]:
         return await self.store.list(scorer=scorer, run_id=run_id, limit=limit)
+
+
+def _scored(results: list[ScoreResult]) -> int:
+    return sum(r.status == "scored" for r in results)

@@ -59,7 +59,10 @@ async def _list_scores(runtime: Runtime, given: ListScores, _: ToolCall) -> Scor
 
 
 def _outcome_text(outcome: ScoreOutcome) -> str:
-    mean = "no scored outcome" if outcome.mean is None else f"mean {outcome.mean:.2f}"
+    errors = sum(s.status == "error" for s in outcome.scores)
+    mean = "no scored outcome" if outcome.mean is None else (
+        f"mean {outcome.mean:.2f} over {outcome.scored} of {len(outcome.scores)} scorers"
+        + (f"; {errors} failed to score" if errors else ""))
     lines = [f"Scores of the {outcome.target}{f' of run {outcome.run_id}' if outcome.run_id else ''} ({mean}):"]
     lines += [f"- {s.scorer}: {s.status}" + (f" {s.value:.2f}" if s.value is not None else "") + f". {s.reason}"
               for s in outcome.scores]
@@ -110,6 +113,7 @@ def register_score_resources(server: MCPServer, runtime: Runtime) -> None:
     async def run_scores(run_id: str) -> str:
         try:
             check_run_id(run_id)
+            await (await runtime.engine()).get(run_id)  # an unknown run is not found, not an empty list
         except WorkflowRunError as error:
             raise ResourceNotFoundError(str(error)) from None
         scores = await runtime.scoring.list(run_id=run_id, limit=500)

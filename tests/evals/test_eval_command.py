@@ -67,10 +67,51 @@ def test_a_regression_against_a_baseline_exits_1(tmp_path: Path) -> None:
     assert _eval(str(dataset), "--baseline", str(path), db=db).returncode == 0
 
 
-def test_a_bad_dataset_is_a_one_line_error(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "requirement": "A shop"}\n{not json}\n', encoding="utf-8")
-    done = _eval(str(bad), db=tmp_path / "store.db")
-    assert done.returncode == 2 and f"{bad}:2: not JSON" in done.stderr and "Traceback" not in done.stderr
+def test_bad_datasets_baselines_and_tolerances_are_one_line_errors(tmp_path: Path) -> None:
+    good = DEV.read_text(encoding="utf-8").splitlines()[0]
+    row = json.loads(good)
+    cases = {
+        "not JSON": f"{good}\n{{not json}}\n",
+        "domain: Field required": json.dumps({"id": "a", "requirement": "A shop selling shoes online"}) + "\n",
+        "features: Input should be a valid list": json.dumps({**row, "features": 5}) + "\n",
+        "users: Input should be a valid dictionary": json.dumps({**row, "users": 5000}) + "\n",
+        "requirement:": json.dumps({**row, "requirement": "   "}) + "\n",
+        "is used twice": f"{good}\n{good}\n",
+    }
+    for words, text in cases.items():
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text(text, encoding="utf-8")
+        done = _eval(str(bad), db=tmp_path / "store.db")
+        assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, (words, done.stderr)
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00binary\n")
+    assert "not UTF-8" in _eval(str(binary), db=tmp_path / "store.db").stderr
     missing = _eval(str(tmp_path / "nope.jsonl"), db=tmp_path / "store.db")
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+    dataset = _small(tmp_path, rows=2)
+    for baseline, words in (("[1, 2]", "is not an experiment file"), ('{"metrics": {"rows": 1}}', "none of the figures"),
+                            ('{"metrics": {"features_f1": NaN}}', "not a finite number")):
+        path = tmp_path / "baseline.json"
+        path.write_text(baseline, encoding="utf-8")
+        done = _eval(str(dataset), "--baseline", str(path), db=tmp_path / "store.db")
+        assert done.returncode == 2 and words in done.stderr, (baseline, done.stderr)
+    for tolerance in ("nan", "inf", "-0.5", "2"):
+        done = _eval(str(dataset), "--tolerance", tolerance, db=tmp_path / "store.db")
+        assert done.returncode == 2 and "--tolerance" in done.stderr, (tolerance, done.stderr)
+
+
+def test_more_failed_or_suspended_cases_are_a_regression(tmp_path: Path) -> None:
+    dataset, db = _small(tmp_path), tmp_path / "store.db"
+    baseline = json.loads(_eval(str(dataset), "--format", "json", db=db).stdout)
+    fewer = {**baseline, "metrics": {**baseline["metrics"], "suspended": 0}}
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps(fewer), encoding="utf-8")
+    done = _eval(str(dataset), "--baseline", str(path), db=db)
+    assert done.returncode == 1 and "regression(s) beyond 0.02: suspended" in done.stdout
+
+
+def test_every_labelled_set_in_the_repository_reads_as_the_format() -> None:
+    from archwright.server.evals.runner import read_dataset
+
+    for name in ("dev", "tune", "holdout"):
+        assert len(read_dataset(ROOT / "resources" / "datasets" / f"requirements.{name}.jsonl")) >= 72

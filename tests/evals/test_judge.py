@@ -17,8 +17,8 @@ from archwright.tools.summary import generate_summary
 RIDE = "A ride-sharing app for 100k daily users with real-time tracking and payments"
 
 
-def _draft() -> Draft:
-    analysis = analyze_requirements(RIDE)
+def _draft(text: str = RIDE) -> Draft:
+    analysis = analyze_requirements(text)
     designs = {s: design_architecture(analysis, s, "aws") for s in STYLES}  # type: ignore[arg-type]
     comparison = compare_architectures(analysis, designs, "aws")
     return Draft.of(Advice(analysis, designs, comparison, generate_summary(analysis, comparison, designs)))
@@ -43,7 +43,9 @@ def test_a_judge_can_only_lower_a_score_and_its_prompt_is_kept() -> None:
     assert tradeoff.judge_prompt and "Deterministic checks:" in tradeoff.judge_prompt
     assert tradeoff.steps[-1].step == "judge"
     assert results["completeness.judge"].value == 1.0  # a satisfied judge leaves the checks' score
-    assert results["consistency.judge"].status == "not_scorable"  # nothing to judge: the judge is not asked
+    todo = _draft("A to-do list app.")
+    unasked = judge_draft(todo, todo.markdown, scripted)
+    assert next(r for r in unasked if r.scorer == "completeness.judge").status == "not_scorable"  # judge not asked
 
 
 def test_a_judge_that_fails_or_answers_nonsense_is_an_error_not_a_zero() -> None:

@@ -56,3 +56,10 @@ def test_broken_diagrams_are_rejected_by_both() -> None:
     verdicts = _shared.parse_mermaid([GOOD, *BROKEN.values()])
     assert verdicts[0] is None
     assert all(v is not None for v in verdicts[1:]), dict(zip(BROKEN, verdicts[1:], strict=True))
+
+
+def test_a_configuration_directive_is_outside_the_subset() -> None:
+    """Mermaid accepts `%%{init: ...}%%` (it can loosen the security level); the designer never writes
+    one, so a diagram that carries one did not come from it."""
+    with pytest.raises(MermaidError, match="directive"):
+        parse_flowchart('%%{init: {"securityLevel": "loose"}}%%\n' + GOOD)

@@ -99,9 +99,9 @@ def test_a_region_that_breaks_residency_and_a_team_that_ignores_the_stated_one_a
 
 
 def test_nothing_to_check_is_not_scorable_and_stays_out_of_the_mean() -> None:
-    results = _scores(_advice(RIDE))
-    consistency = results["consistency"]
-    assert consistency.status == "not_scorable" and consistency.value is None and consistency.passed
+    results = _scores(_advice("A to-do list app."))  # no feature, regime, driver or target to serve
+    completeness = results["completeness"]
+    assert completeness.status == "not_scorable" and completeness.value is None and completeness.passed
     scored = [r for r in results.values() if r.status == "scored"]
     assert mean_of(list(results.values())) == pytest.approx(sum(r.value for r in scored) / len(scored))
 
@@ -124,3 +124,26 @@ def test_a_country_without_a_region_is_said_not_hidden() -> None:
     assert _scores(lisbon)["consistency"].passed
     berlin = _advice("A booking app for a language school in Berlin; the data must stay in Germany.")
     assert berlin.designs["monolith"].region == "eu-central-1" and "has no region" not in berlin.designs["monolith"].summary
+
+
+def test_a_hollow_or_self_contradicting_report_does_not_score_well(assistant) -> None:
+    hollow = {s: d.model_copy(update={"components": [], "connections": [],
+                                      "mermaid": 'flowchart LR\n  subgraph g_application["Functions on AWS"]\n  end\n'})
+              for s, d in assistant.designs.items()}
+    results = _scores(Advice(assistant.analysis, hollow, assistant.comparison, assistant.summary))
+    assert results["diagram_quality"].value < 0.8
+    assert any("has no components" in f.message for f in results["diagram_quality"].findings)
+    swapped = {"serverless": assistant.designs["monolith"], "monolith": assistant.designs["serverless"]}
+    other = "serverless" if assistant.summary.recommended_style != "serverless" else "monolith"
+    summary = assistant.summary.model_copy(update={"recommended_style": other})
+    messages = [f.message for f in _scores(Advice(assistant.analysis, swapped, assistant.comparison, summary))[
+        "consistency"].findings]
+    assert "the design given as serverless is a monolith design" in messages
+    assert any("are not the same styles" in m for m in messages)
+    assert any(m.startswith(f"the summary recommends {other}") for m in messages)
+    orphan = assistant.comparison.model_copy(update={"options": [
+        o for o in assistant.comparison.options if o.style != assistant.comparison.recommendation.style]})
+    results = _scores(Advice(assistant.analysis, assistant.designs, orphan, assistant.summary))
+    for scorer in ("tradeoff_analysis", "cost_sanity"):
+        assert results[scorer].status == "scored" and not results[scorer].passed
+        assert any("no option" in f.message for f in results[scorer].findings), results[scorer].reason

@@ -48,6 +48,8 @@ async def test_a_given_report_is_scored_and_bad_requests_are_clear(make_server) 
         neither = await client.call_tool("score_report", {})
         missing = await client.call_tool("score_report", {"run_id": "0" * 32})
         unknown = await client.call_tool("list_scores", {"scorer": "vibes"})
+        with pytest.raises(Exception, match="No run with id"):
+            await client.read_resource(f"archwright://runs/{'0' * 32}/scores")
         for result, words in ((both, "not both"), (neither, "not both"), (missing, "No run with id"),
                               (unknown, "Unknown scorer 'vibes'")):
             assert result.is_error and words in result.content[0].text, result.content[0].text
