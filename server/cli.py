@@ -155,6 +155,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
     evaluation.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the result to FILE too")
 
+    chat = command("chat", "Talk to the advisor in the terminal: an app idea, then follow-ups (the same memory as "
+                           "the advise tool). An empty line, 'exit' or end of input ends it.")
+    chat.add_argument("--thread", metavar="ID", help="continue this conversation (see `archwright threads`)")
+    chat.add_argument("--new", action="store_true", help="with --thread: start it if it does not exist")
+
+    threads = command("threads", "List conversations, most recently active first.")
+    threads.add_argument("--limit", type=_limit, default=20, help="how many, 1-100 (default 20)")
+
     prune = command("prune", "Delete traces and finished runs older than an age, and reclaim the space.")
     prune.add_argument("--older-than", type=_age, default=DEFAULT_RETENTION, metavar="AGE",
                        help=f"an age such as 30d, 12h or 2w (default {DEFAULT_RETENTION})")
@@ -480,6 +488,47 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if diff is not None and diff.regressions else 0
 
 
+def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    from archwright.server.agent.advise import AdviseError
+
+    async def work(runtime: Any) -> int:
+        import anyio
+
+        thread_id = args.thread
+        if thread_id is not None and not args.new and await runtime.threads.get(thread_id) is None:
+            raise UserError(f"no thread with id {thread_id} (add --new to start one with that id)")
+        interactive = sys.stdin.isatty()
+        turns = 0
+        while True:
+            if interactive:
+                sys.stdout.write("you> ")
+                sys.stdout.flush()
+            line = await anyio.to_thread.run_sync(sys.stdin.readline)
+            message = line.strip()
+            if not message or message.lower() in ("exit", "quit"):
+                break
+            try:
+                result = await runtime.conversations.advise(message, thread_id=thread_id, new_thread=args.new)
+            except AdviseError as error:
+                raise UserError(str(error)) from None
+            thread_id, turns = result.thread_id, turns + 1
+            sys.stdout.write(f"\narchwright ({result.mode})>\n{result.reply}\n\n")
+            sys.stdout.flush()
+        if thread_id is not None:
+            sys.stderr.write(f"archwright: {turns} turn(s) in thread {thread_id}; continue with "
+                             f"`archwright chat --thread {thread_id}`\n")
+        return 0
+
+    return _with_runtime(settings, work)
+
+
+def _threads(settings: Settings, args: argparse.Namespace) -> int:
+    listing = _with_runtime(settings, lambda runtime: runtime.threads.list(limit=args.limit))
+    for thread in listing:
+        sys.stdout.write(f"{thread.thread_id}  {thread.message_count:4d} messages  {thread.title or ''}\n")
+    return 0
+
+
 def _tolerance(text: str) -> float:
     try:
         value = float(text)
@@ -492,7 +541,7 @@ def _tolerance(text: str) -> float:
 
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "report": _report, "traces": _traces, "trace": _trace, "runs": _runs, "run": _run, "resume": _resume,
-    "prune": _prune, "eval": _eval,
+    "prune": _prune, "eval": _eval, "chat": _chat, "threads": _threads,
 }
 
 if __name__ == "__main__":

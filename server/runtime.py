@@ -18,9 +18,11 @@ from opentelemetry import trace
 
 from archwright.server.advisor import TracedAdvisor
 from archwright.server.config import Settings
+from archwright.server.agent.advise import AdviseService
 from archwright.server.evals.service import ScoringService
 from archwright.server.store import Database, StoreError
 from archwright.server.store.scores import ScoreStore
+from archwright.server.store.threads import ThreadStore
 from archwright.server.store.retention import prune, prune_sync
 from archwright.server.telemetry.redact import Redactor
 from archwright.server.telemetry.traces import TraceService
@@ -52,6 +54,8 @@ class Runtime:
         self.traces = TraceService(telemetry, self.database)
         redactor = telemetry.redactor if telemetry else Redactor.from_env()
         self.scoring = ScoringService(ScoreStore(self.database, redactor.value))
+        self.threads = ThreadStore(self.database, redactor.value)
+        self.conversations = AdviseService(self.threads, self.advisor, tracer)
         self.workflows = WorkflowService(self.database, tracer, self.advisor, redactor,
                                          on_success=[self.scoring.after_run])
 

@@ -21,6 +21,20 @@ DATASET = ROOT / "resources" / "datasets" / "requirements.dev.jsonl"
 PARSER = ROOT / "tests" / "mermaid" / "parse.mjs"
 
 
+MODEL_SETTINGS = ("ARCHWRIGHT_MODEL", "USE_LOCAL_LLM", "OLLAMA_HOST", "OLLAMA_MODEL", "GOOGLE_API_KEY",
+                  "GOOGLE_GENERATIVE_AI_API_KEY", "GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _offline_models():
+    """No test reaches a real Google or Ollama endpoint: whatever the developer's shell configures is
+    cleared for the session (and the servers the tests spawn inherit that); a test that wants a model
+    points one at the loopback stub itself."""
+    saved = {name: os.environ.pop(name) for name in MODEL_SETTINGS if name in os.environ}
+    yield
+    os.environ.update(saved)
+
+
 @pytest.fixture(scope="session")
 def dev_rows() -> list[dict[str, Any]]:
     if not DATASET.exists():

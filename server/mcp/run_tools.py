@@ -176,7 +176,27 @@ async def _generate_report(runtime: Runtime, given: ReportRequest, call: ToolCal
             run = await engine.resume(run.run_id, answered, progress=call.progress)
     if run.status == "success":  # with its steps' outputs: the summary may be the first draft's
         run = await engine.get(run.run_id)
-    return report_result(run, runtime)
+    result = report_result(run, runtime)
+    if given.thread_id is not None and result.status == "success":
+        await record_in_thread(runtime, given.thread_id, requirement, result)
+    return result
+
+
+async def record_in_thread(runtime: Runtime, thread_id: str, requirement: str, result: ReportResult) -> None:
+    """A report asked for in a conversation is part of it: the request and a pointer to the report go
+    into the thread (created when it is new), and its run id into the working memory."""
+    from archwright.server.agent.messages import Message
+
+    if await runtime.threads.get(thread_id) is None:
+        await runtime.threads.create(thread_id=thread_id, title=requirement[:80])
+    memory = await runtime.threads.working_memory(thread_id)
+    await runtime.threads.add(
+        thread_id, Message(role="user", content=f"Full report, please: {requirement}"),
+        Message(role="assistant", content=f"Report ready: recommended style {result.recommended_style}; the full "
+                                          f"report is {result.report}."), metadata={"run_id": result.run_id})
+    await runtime.threads.update_working_memory(thread_id, {
+        "requirement": memory.get("requirement") or requirement,
+        "reports": [*memory.get("reports", []), result.run_id]})
 
 
 async def _run_workflow(runtime: Runtime, given: StartRun, call: ToolCall) -> RunView:

@@ -86,7 +86,9 @@ def test_a_server_still_running_resumes_the_runs_of_one_that_was_killed(tmp_path
     survivor.stdin.flush()
     survivor.stdout.readline()
     ask(1, "list_workflow_runs", {})  # the survivor's engine is open before the other process dies
-    _burst_then_kill(stdio_server, db, 2, pipelined("generate_report", {"requirement": RIDE}, BURST))
+    # A longer burst than above: with the quality loop each report's answer follows its scoring, and
+    # twenty runs could all finish before the second answer is read.
+    _burst_then_kill(stdio_server, db, 2, pipelined("generate_report", {"requirement": RIDE}, 4 * BURST))
     connection = sqlite3.connect(db)
     orphans = [r for (r,) in connection.execute("SELECT run_id FROM workflow_runs WHERE status = 'running'")]
     connection.close()

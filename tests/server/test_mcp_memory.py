@@ -25,7 +25,8 @@ async def test_tools_are_listed_with_descriptions_schemas_and_annotations(make_s
         tools = {t.name: t for t in (await client.list_tools()).tools}
     assert set(tools) == ADVISOR_TOOLS | {"list_traces", "get_trace", "generate_report", "run_workflow",
                                           "resume_workflow", "get_workflow_run", "list_workflow_runs",
-                                          "cancel_workflow_run", "score_report", "list_scores"}
+                                          "cancel_workflow_run", "score_report", "list_scores", "advise",
+                                          "list_threads", "get_thread", "delete_thread"}
     for tool in tools.values():
         assert tool.annotations is not None and tool.annotations.open_world_hint is False
         assert tool.output_schema and tool.input_schema["properties"] and tool.description

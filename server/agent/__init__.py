@@ -1,0 +1,1 @@
+"""The agent: model providers (Gemini, Ollama, offline), the tool loop, and conversations with memory."""
