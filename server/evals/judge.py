@@ -10,7 +10,7 @@ not the structure, a value out of range) makes the outcome an error, never a 0.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, ValidationError
@@ -35,6 +35,7 @@ class Verdict(BaseModel):
 
 # A model call: the request in, the model's raw JSON answer out (the providers of the agent issue).
 Judge = Callable[[JudgeRequest], str]
+AsyncJudge = Callable[[JudgeRequest], Awaitable[str]]
 
 _CRITERIA = {
     "completeness": "Does the report serve and discuss every feature, compliance regime, workload driver and stated "
@@ -53,32 +54,58 @@ class JudgeScorer:
     """`base`'s checks, then a judge's verdict on the same criterion."""
 
     base: Scorer
-    judge: Judge
+    judge: Judge | None = None  # the sync judge `run` uses; `run_async` takes its own
 
     @property
     def id(self) -> str:
         return f"{self.base.id}.judge"
 
     def run(self, target: object, report_markdown: str) -> ScoreResult:
-        checked = self.base.run(target)
-        if checked.status != "scored":
-            return checked.model_copy(update={"scorer": self.id})
-        prompt = _prompt(self.base.id, report_markdown, checked)
-        request = JudgeRequest(prompt=prompt, schema=Verdict.model_json_schema())
+        checked, request = self._checked(target, report_markdown)
+        if request is None:
+            return checked
         started = time.perf_counter()
         try:
-            verdict = Verdict.model_validate_json(self.judge(request))
-        except (ValidationError, ValueError) as error:
-            return ScoreResult(scorer=self.id, status="error", reason=f"the judge's answer is not a verdict: {error}"[:500],
-                               steps=checked.steps, judge_prompt=prompt, threshold=self.base.threshold)
+            if self.judge is None:
+                raise RuntimeError("no judge was given")
+            answer = self.judge(request)
         except Exception as error:  # the model failed: an error outcome, not a 0
-            return ScoreResult(scorer=self.id, status="error", reason=f"the judge failed: {type(error).__name__}: {error}",
-                               steps=checked.steps, judge_prompt=prompt, threshold=self.base.threshold)
+            return self._failed(checked, request, f"the judge failed: {type(error).__name__}: {error}")
+        return self._concluded(checked, request, answer, started)
+
+    async def run_async(self, target: object, report_markdown: str, judge: AsyncJudge) -> ScoreResult:
+        """The same, with a judge that is a coroutine (a provider chain)."""
+        checked, request = self._checked(target, report_markdown)
+        if request is None:
+            return checked
+        started = time.perf_counter()
+        try:
+            answer = await judge(request)
+        except Exception as error:
+            return self._failed(checked, request, f"the judge failed: {type(error).__name__}: {error}")
+        return self._concluded(checked, request, answer, started)
+
+    def _checked(self, target: object, report_markdown: str) -> tuple[ScoreResult, JudgeRequest | None]:
+        checked = self.base.run(target)
+        if checked.status != "scored":  # nothing to judge, or the checks failed: the judge is not asked
+            return checked.model_copy(update={"scorer": self.id}), None
+        prompt = _prompt(self.base.id, report_markdown, checked)
+        return checked, JudgeRequest(prompt=prompt, schema=Verdict.model_json_schema())
+
+    def _failed(self, checked: ScoreResult, request: JudgeRequest, why: str) -> ScoreResult:
+        return ScoreResult(scorer=self.id, status="error", reason=why[:500], steps=checked.steps,
+                           judge_prompt=request.prompt, threshold=self.base.threshold)
+
+    def _concluded(self, checked: ScoreResult, request: JudgeRequest, answer: str, started: float) -> ScoreResult:
+        try:
+            verdict = Verdict.model_validate_json(answer)
+        except (ValidationError, ValueError) as error:
+            return self._failed(checked, request, f"the judge's answer is not a verdict: {error}")
         step = StepResult(step="judge", output=verdict.model_dump(), duration_ms=(time.perf_counter() - started) * 1000)
         value = min(checked.value or 0.0, verdict.score)
         return ScoreResult(scorer=self.id, status="scored", value=round(value, 4),
                            reason=f"{checked.reason} Judge: {verdict.reason}", findings=checked.findings,
-                           steps=[*checked.steps, step], judge_prompt=prompt, threshold=self.base.threshold)
+                           steps=[*checked.steps, step], judge_prompt=request.prompt, threshold=self.base.threshold)
 
 
 def _prompt(scorer_id: str, markdown: str, checked: ScoreResult) -> str:
@@ -95,3 +122,11 @@ def judge_draft(target: object, report_markdown: str, judge: Judge,
     from archwright.server.evals.scorers import SCORERS
 
     return [JudgeScorer(scorer, judge).run(target, report_markdown) for scorer in (scorers or SCORERS)]
+
+
+async def judge_draft_async(target: object, report_markdown: str, judge: AsyncJudge,
+                            scorers: tuple[Scorer, ...] | None = None) -> list[ScoreResult]:
+    """`judge_draft` with a coroutine judge (a provider chain)."""
+    from archwright.server.evals.scorers import SCORERS
+
+    return [await JudgeScorer(scorer).run_async(target, report_markdown, judge) for scorer in (scorers or SCORERS)]

@@ -18,12 +18,18 @@ stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
+import anyio
 from pydantic import AfterValidator, BaseModel, Field
 
 from archwright.resources import STYLES, Style
 from archwright.server.advisor import TracedAdvisor
+from archwright.server.agent.providers import ModelChain, chain_from_env
+from archwright.server.agent.writer import chain_judge, narrate, read_requirement
+from archwright.server.evals.judge import judge_draft_async
+from archwright.server.evals.scorers import Draft
 from archwright.server.evals.loop import MAX_ROUNDS, Review, RoundRecord, ScoreView, first_review, rescore, revise
 from archwright.server.workflows.engine import Step, StepContext, Workflow, step
 from archwright.server.workflows.runs import RunView
@@ -56,6 +62,8 @@ class Analyzed(BaseModel):
     cloud: Cloud
     styles: list[Style]
     analysis: Analysis
+    model_notes: list[str] = Field(default_factory=list, description="What a configured model's reading added or "
+                                   "had dropped, and why.")
 
 
 class DesignOutcome(BaseModel):
@@ -78,21 +86,33 @@ def _designs(ctx: StepContext) -> dict[Style, Architecture]:
     return Designs(**{f"design_{s}": ctx.result(f"design_{s}") for s in STYLES}).by_style()
 
 
-def architecture_report(advisor: TracedAdvisor) -> Workflow:
-    """Build the workflow over `advisor` (a new instance each call; the registry keeps one)."""
+def architecture_report(advisor: TracedAdvisor, models: Callable[[], ModelChain] = chain_from_env) -> Workflow:
+    """Build the workflow over `advisor` (a new instance each call; the registry keeps one). With a
+    model configured (`models()` not offline), the model reads the requirement's gaps, writes the
+    narrative, revises it with the scorers' findings, and judges the final draft."""
 
-    @step(thread=True)  # its cost grows with the requirement: off the event loop
-    def analyze(given: ReportInput, ctx: StepContext) -> Analyzed:
+    @step()
+    async def analyze(given: ReportInput, ctx: StepContext) -> Analyzed:
         """Analyse the requirement; suspend with the analyzer's questions while it is too vague."""
         answers = ctx.resumed(Answers)
         so_far = (ctx.asked or {}).get("requirement_so_far", given.requirement)
         requirement = so_far if answers is None else f"{so_far}\n\n{answers.answers}"
-        analysis = advisor.analyze(requirement, given.workload)
+        # Its cost grows with the requirement: off the event loop.
+        analysis = await anyio.to_thread.run_sync(advisor.analyze, requirement, given.workload)
+        notes: list[str] = []
+        chain = models()
+        if not analysis.is_vague and not chain.offline:
+            reading, notes = await read_requirement(chain, requirement, analysis)
+            notes += chain.fallbacks
+            if reading is not None:  # the caller's own corrections outrank the model's reading
+                caller = given.workload.model_dump(exclude_none=True) if given.workload else {}
+                combined = WorkloadInput.model_validate({**reading.model_dump(exclude_none=True), **caller})
+                analysis = await anyio.to_thread.run_sync(advisor.analyze, requirement, combined)
         if analysis.is_vague:
             again = " still" if answers is not None else ""
             ctx.suspend({"message": f"The requirement is{again} too vague to advise on. Please answer these questions.",
                          "questions": analysis.questions, "requirement_so_far": requirement}, Answers)
-        return Analyzed(cloud=given.cloud, styles=given.styles, analysis=analysis)
+        return Analyzed(cloud=given.cloud, styles=given.styles, analysis=analysis, model_notes=notes)
 
     def design_step(style: Style) -> Step:
         def design(analyzed: Analyzed, ctx: StepContext) -> DesignOutcome:
@@ -110,10 +130,15 @@ def architecture_report(advisor: TracedAdvisor) -> Workflow:
         return advisor.compare(analyzed.analysis, designs.by_style(), analyzed.cloud)
 
     @step()
-    def summarize(comparison: Comparison, ctx: StepContext) -> Summary:
-        """Write the executive summary."""
+    async def summarize(comparison: Comparison, ctx: StepContext) -> Summary:
+        """Write the executive summary (with a model, its narrative on top of the deterministic one)."""
         analyzed: Analyzed = ctx.result("analyze")
-        return advisor.summarize(analyzed.analysis, comparison, _designs(ctx))
+        designs = _designs(ctx)
+        summary = advisor.summarize(analyzed.analysis, comparison, designs)
+        chain = models()
+        if chain.offline:
+            return summary
+        return await narrate(chain, Advice(analyzed.analysis, designs, comparison, summary)) or summary
 
     def first_draft(ctx: StepContext) -> Advice:
         analyzed: Analyzed = ctx.result("analyze")
@@ -125,9 +150,17 @@ def architecture_report(advisor: TracedAdvisor) -> Workflow:
         return first_review(first_draft(ctx), ctx.result("analyze").cloud)
 
     @step()
-    def fix(draft: Review, ctx: StepContext) -> Review:
-        """Send the failing scorers' findings to the designer, the costing or the writer."""
-        return revise(draft, first_draft(ctx), advisor)
+    async def fix(draft: Review, ctx: StepContext) -> Review:
+        """Send the failing scorers' findings to the designer, the costing or the writer (with a model,
+        the writer revises the narrative with the findings in its prompt)."""
+        first = first_draft(ctx)
+        revised = revise(draft, first, advisor)
+        chain = models()
+        if revised.rounds == draft.rounds or chain.offline:
+            return revised
+        findings = [f.message for s in draft.failing for f in s.findings]
+        narrated = await narrate(chain, revised.advice(first), findings)
+        return revised.model_copy(update={"summary": narrated}) if narrated is not None else revised
 
     @step()
     def rescore_draft(draft: Review, ctx: StepContext) -> Review:
@@ -135,11 +168,20 @@ def architecture_report(advisor: TracedAdvisor) -> Workflow:
         return rescore(draft, first_draft(ctx))
 
     @step()
-    def publish(draft: Review, ctx: StepContext) -> Reviewed:
-        """The final summary with its scores, the rounds it took, and the parts a revision changed."""
-        final = draft.advice(first_draft(ctx)).summary
+    async def publish(draft: Review, ctx: StepContext) -> Reviewed:
+        """The final summary with its scores (and, with a model, its judges' scores), the rounds it
+        took, and the parts a revision changed."""
+        advice = draft.advice(first_draft(ctx))
+        final = advice.summary
+        scores = draft.views()
+        chain = models()
+        if not chain.offline:
+            scored = Draft.of(advice)
+            judged = await judge_draft_async(scored, scored.markdown, chain_judge(chain))
+            scores += [ScoreView(scorer=j.scorer, status=j.status, value=j.value, threshold=j.threshold,
+                                 reason=j.reason) for j in judged]
         return Reviewed(markdown=final.markdown if draft.summary else None, recommended_style=final.recommended_style,
-                        scores=draft.views(), rounds=draft.rounds, history=draft.history, designs=draft.designs,
+                        scores=scores, rounds=draft.rounds, history=draft.history, designs=draft.designs,
                         comparison=draft.comparison)
 
     revision = Workflow("revision", Review, description="One round of the quality loop.").then(fix).then(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,10 +15,12 @@ from typing import Any
 
 @dataclass
 class Script:
-    """Replies in order: (HTTP status, JSON body). Requests received are kept."""
+    """Replies in order: (HTTP status, JSON body), or from `respond(path, body)` once they run out.
+    Requests received are kept."""
 
     replies: list[tuple[int, dict[str, Any]]]
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    respond: Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]]] | None = None
 
 
 def gemini_text(text: str, input_tokens: int = 11, output_tokens: int = 7) -> dict[str, Any]:
@@ -60,7 +62,12 @@ def serving(script: Script) -> Iterator[str]:
         def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             script.requests.append((self.path, body))
-            status, reply = script.replies.pop(0) if script.replies else (500, {"error": "script exhausted"})
+            if script.replies:
+                status, reply = script.replies.pop(0)
+            elif script.respond is not None:
+                status, reply = script.respond(self.path, body)
+            else:
+                status, reply = 500, {"error": "script exhausted"}
             data = json.dumps(reply).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
