@@ -69,13 +69,13 @@ class AdviseService:
         self.threads = threads
         self.advisor = advisor
         self.tracer = tracer
-        self._chain = chain
+        self.models = chain
 
     async def advise(self, message: str, *, thread_id: str | None = None, new_thread: bool = False,
                      resource_id: str | None = None) -> AdviseResult:
         thread_id = await self._thread(thread_id, new_thread, resource_id, title=message[:80])
         memory = DesignMemory.model_validate(await self.threads.working_memory(thread_id))
-        chain = self._chain()
+        chain = self.models()
         fallback: str | None = None
         if not chain.offline:
             result = await self._with_model(chain, thread_id, message, memory)
