@@ -62,6 +62,9 @@ class Rate:
     per_second: float
 
 
+PAGES_PER_READER_DAY = 3  # pages a reader of a site opens on a day they visit (news and content sites: 2-4)
+
+
 @dataclass(frozen=True)
 class Machine:
     """Load that people do not make: devices' events and messages (average a second), surges."""
@@ -73,6 +76,8 @@ class Machine:
     burst_requests_a_month: float = 0.0
     transactions_per_day: float = 0.0
     transactions_words: str = ""
+    pages_per_day: float = 0.0  # stated page views: people read pages, so they size the people too
+    pages_words: str = ""
 
 
 def estimate_scale(
@@ -148,6 +153,13 @@ def _daily_actives(
             notes.append(
                 f"Daily users from the stated {number(rate.per_second)} requests/s: / peak factor {domain.peak_factor} "
                 f"x 86,400 s / {number(domain.requests_per_dau)} requests per user a day = {number(dau)}."
+            )
+            return dau
+        if machine.pages_per_day > 0:
+            dau = machine.pages_per_day / PAGES_PER_READER_DAY
+            notes.append(
+                f"Daily users from the stated page views ('{machine.pages_words}'): {number(machine.pages_per_day)} "
+                f"a day / {PAGES_PER_READER_DAY} pages per reader a day = {number(dau)}."
             )
             return dau
         if machine.transactions_per_day > 0:

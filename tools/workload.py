@@ -215,6 +215,8 @@ def _team(text: str) -> Figure | None:
     return None
 
 
+_PAGES = re.compile(r"\bpage[ -]?views?\b|\bpageviews?\b|\bpage impressions?\b", re.IGNORECASE)
+
 # Words that say transactions arrive from other systems, not from people using an app.
 _SYSTEM_TO_SYSTEM = re.compile(r"\b(?:via (?:an? )?apis?|over (?:an? )?apis?|ncpdp|edi|iso ?8583|swift|fix protocol|"
                                r"machine[- ]to[- ]machine|system[- ]to[- ]system|b2b api|from partners' systems|webhooks from)\b",
@@ -237,6 +239,8 @@ def machine_load(text: str, drivers: list[Driver], bursts_: list[Burst], catalog
     burst = max(bursts_, key=lambda b: b.per_second, default=None)
     business = max((d for d in drivers if d.kind == "transactions" and not from_systems(d)), key=lambda d: d.per_day,
                    default=None)
+    pages = max((d for d in drivers if d.kind == "requests" and d.evidence is not None and _PAGES.search(d.evidence.text)),
+                key=lambda d: d.per_day, default=None)
     return Machine(
         events_per_second=events,
         peak_to_average=catalog.workload.assumptions.peak_to_average_events,
@@ -245,6 +249,8 @@ def machine_load(text: str, drivers: list[Driver], bursts_: list[Burst], catalog
         burst_requests_a_month=sum(b.per_second * b.minutes * 60 * b.times_a_month for b in bursts_),
         transactions_per_day=business.per_day if business else 0.0,
         transactions_words=business.evidence.text if business and business.evidence else "",
+        pages_per_day=pages.per_day if pages else 0.0,
+        pages_words=pages.evidence.text if pages and pages.evidence else "",
     )
 
 

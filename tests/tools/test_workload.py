@@ -163,3 +163,14 @@ def test_every_stated_value_quotes_the_exact_words_of_the_requirement() -> None:
         for figure in (analysis.workload.data.growth_gb_per_month,):
             assert figure.provenance == "derived" and figure.formula
     assert checked > 300
+
+
+def test_page_views_size_the_readers() -> None:
+    """A site stated by its page views ('30M pageviews/month') has readers: about three pages each a day."""
+    from archwright.tools.analyze import analyze_requirements
+
+    news = analyze_requirements("Digital news site: 30M pageviews/month, a paywall with metered access.")
+    assert news.scale.daily_active_users == pytest.approx(30e6 / 30.4 / 3, rel=0.02)
+    assert "stated page views ('30M pageviews/month')" in news.scale.assumptions[0]
+    api = analyze_requirements("An internal API that serves 2 million requests a month.")
+    assert "page views" not in " ".join(api.scale.assumptions)
