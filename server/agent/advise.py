@@ -44,6 +44,7 @@ class DesignMemory(BaseModel):
     decisions: list[dict[str, str]] = Field(default_factory=list, description="Decisions taken and why.")
     last: dict[str, Any] | None = Field(default=None, description="The advice last shown, to say what changed.")
     reports: list[str] = Field(default_factory=list, description="Report runs generated in this thread.")
+    asked: list[str] = Field(default_factory=list, description="Questions already put to the user (not repeated).")
 
 
 class AdviseResult(BaseModel):
@@ -103,8 +104,9 @@ class AdviseService:
         shown = _option(comparison, memory.style)
         snapshot = _snapshot(shown, designs[shown.style], comparison)
         changed = _changes(memory.last, snapshot) if not turn.new_design else []
-        memory = memory.model_copy(update={"last": snapshot})
-        reply = _reply(turn, analysis, comparison, shown, designs[shown.style], changed, fallback)
+        questions = [q for q in analysis.questions if q not in memory.asked][:2]
+        memory = memory.model_copy(update={"last": snapshot, "asked": [*memory.asked, *questions][-20:]})
+        reply = _reply(turn, comparison, shown, designs[shown.style], changed, fallback, questions)
         await self._remember(thread_id, message, reply, memory, {"mode": "offline", "changed": changed})
         return AdviseResult(thread_id=thread_id, thread=thread_uri(thread_id), reply=reply, changed=changed,
                             mode="offline", fallback=fallback, recommended_style=comparison.recommendation.style,
@@ -274,8 +276,8 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _reply(turn: Turn, analysis: Analysis, comparison: Comparison, shown: Option, design: Architecture,
-           changed: list[str], fallback: str | None) -> str:
+def _reply(turn: Turn, comparison: Comparison, shown: Option, design: Architecture, changed: list[str],
+           fallback: str | None, questions: list[str]) -> str:
     catalog = load_catalog()
     cost = shown.monthly_cost
     lines = []
@@ -294,6 +296,6 @@ def _reply(turn: Turn, analysis: Analysis, comparison: Comparison, shown: Option
                                          "a first design." if turn.new_design else "nothing in the advice."))
     modules = [c.name for c in design.components if c.layer == "application"]
     lines.append(f"**Modules ({len(modules)}):** {', '.join(modules)}.")
-    if analysis.questions:
-        lines.append("**Worth settling next:** " + " ".join(analysis.questions[:2]))
+    if questions:
+        lines.append("**Worth settling next:** " + " ".join(questions))
     return "\n\n".join(lines)
