@@ -13,6 +13,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import sqlite3
+
+import anyio
 from opentelemetry import trace
 from pydantic import BaseModel, Field
 
@@ -25,6 +28,7 @@ from archwright.server.agent.providers import ModelChain, chain_from_env
 from archwright.server.store.threads import ThreadStore, thread_uri
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Option
 from archwright.tools.summary import money
+from archwright.tools.validation import RequirementError, check_requirement
 from archwright.tools.workload_models import WorkloadInput
 
 HISTORY_TOKENS = 6_000
@@ -71,13 +75,26 @@ class AdviseService:
         self.advisor = advisor
         self.tracer = tracer
         self.models = chain
+        self._turns: dict[str, anyio.Lock] = {}  # one turn at a time per thread, so no turn loses another's change
 
     async def advise(self, message: str, *, thread_id: str | None = None, new_thread: bool = False,
                      resource_id: str | None = None) -> AdviseResult:
+        try:
+            message = check_requirement(message)  # refused before any thread is made
+        except RequirementError as error:
+            raise AdviseError(str(error)) from None
         thread_id = await self._thread(thread_id, new_thread, resource_id, title=message[:80])
+        lock = self._turns.setdefault(thread_id, anyio.Lock())
+        async with lock:
+            try:
+                return await self._turn(thread_id, message)
+            except sqlite3.IntegrityError:  # the thread was deleted while this turn ran
+                raise AdviseError(f"Thread {thread_id} was deleted during this turn; nothing was kept.") from None
+
+    async def _turn(self, thread_id: str, message: str) -> AdviseResult:
         memory = DesignMemory.model_validate(await self.threads.working_memory(thread_id))
         chain = self.models()
-        fallback: str | None = None
+        fallback: str | None = " ".join(chain.notes) or None
         if not chain.offline:
             result = await self._with_model(chain, thread_id, message, memory)
             if result is not None:
@@ -97,6 +114,11 @@ class AdviseService:
 
     async def _offline(self, thread_id: str, message: str, memory: DesignMemory, fallback: str | None) -> AdviseResult:
         turn = interpret(message, has_design=memory.requirement is not None)
+        if turn.vague:  # a greeting or "an app": ask, rather than price an invented design
+            reply = ("Tell me about the app you want to build. " + " ".join(turn.questions[:3])).strip()
+            await self._remember(thread_id, message, reply, memory, {"mode": "offline", "changed": []})
+            return AdviseResult(thread_id=thread_id, thread=thread_uri(thread_id), reply=reply, mode="offline",
+                                fallback=fallback, memory=self._shown(memory))
         memory = self._applied(turn, memory)
         analysis = self.advisor.analyze(memory.requirement or message, _corrections(memory))
         designs = self.advisor.designs(analysis, list(STYLES), memory.cloud)
@@ -111,36 +133,39 @@ class AdviseService:
         return AdviseResult(thread_id=thread_id, thread=thread_uri(thread_id), reply=reply, changed=changed,
                             mode="offline", fallback=fallback, recommended_style=comparison.recommendation.style,
                             shown_style=shown.style, cloud=memory.cloud, monthly_cost=shown.monthly_cost.expected,
-                            team_size=shown.team_size, weeks_to_mvp=shown.time_to_mvp_weeks, memory=memory)
+                            team_size=shown.team_size, weeks_to_mvp=shown.time_to_mvp_weeks, memory=self._shown(memory))
+
+    def _shown(self, memory: DesignMemory) -> DesignMemory:
+        """The memory as a result carries it: redacted like the stored copy."""
+        return DesignMemory.model_validate(self.threads.redact(memory.model_dump(mode="json")))
 
     def _applied(self, turn: Turn, memory: DesignMemory) -> DesignMemory:
         """The memory with this turn's changes: a new idea starts afresh (keeping the cloud asked for)."""
         if turn.new_design:
             return DesignMemory(requirement=turn.requirement, cloud=turn.cloud or memory.cloud, style=turn.style,
                                 decisions=[{"what": "started a design", "why": "a new app idea"}])
-        corrections = dict(memory.corrections)
+        corrections = {**memory.corrections, **turn.corrections}
+        current = self.advisor.analyze(memory.requirement or "", _corrections(memory))
         if turn.add_features or turn.remove_features:
-            current = {f.id for f in self.advisor.analyze(memory.requirement or "", _corrections(memory)).features}
-            corrections["features"] = sorted((current | set(turn.add_features)) - set(turn.remove_features))
-            if turn.remove_features:
-                corrections["ruled_out"] = sorted(set(corrections.get("ruled_out", [])) | set(turn.remove_features))
-        if turn.add_compliance:
-            current_regimes = {c.id for c in self.advisor.analyze(memory.requirement or "", _corrections(memory)).compliance}
-            corrections["compliance"] = sorted(current_regimes | set(turn.add_compliance))
-        if turn.users is not None:
-            corrections["users"] = turn.users
-        if turn.team is not None:
-            corrections["team"] = turn.team
+            features = {f.id for f in current.features}
+            corrections["features"] = sorted((features | set(turn.add_features)) - set(turn.remove_features))
+            # What is added back is no longer ruled out; what is removed is.
+            ruled_out = (set(corrections.get("ruled_out", [])) - set(turn.add_features)) | set(turn.remove_features)
+            corrections["ruled_out"] = sorted(ruled_out)
+        if turn.add_compliance or turn.remove_compliance:
+            regimes = {c.id for c in current.compliance}
+            corrections["compliance"] = sorted((regimes | set(turn.add_compliance)) - set(turn.remove_compliance))
         decisions = [*memory.decisions, *({"what": what, "why": "asked in the conversation"} for what in turn.understood)]
-        return memory.model_copy(update={"corrections": corrections, "style": turn.style or memory.style,
+        style = None if turn.reset_style else (turn.style or memory.style)
+        return memory.model_copy(update={"corrections": corrections, "style": style,
                                          "cloud": turn.cloud or memory.cloud, "decisions": decisions[-30:]})
 
     async def _remember(self, thread_id: str, message: str, reply: str, memory: DesignMemory,
                         metadata: dict[str, Any], extra: list[Message] | None = None) -> None:
         await self.threads.add(thread_id, Message(role="user", content=message), *(extra or []),
                                Message(role="assistant", content=reply), metadata=metadata)
-        # Stored whole: lists (decisions, reports) replace, as the merge rule says.
-        await self.threads.update_working_memory(thread_id, memory.model_dump(mode="json"))
+        # The whole record replaces the stored one: a new idea must not inherit the old corrections.
+        await self.threads.replace_working_memory(thread_id, memory.model_dump(mode="json"))
 
     async def _with_model(self, chain: ModelChain, thread_id: str, message: str,
                           memory: DesignMemory) -> AdviseResult | None:
@@ -259,7 +284,7 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
         changed.append(f"style: {catalog.styles[before['style']].name} -> {catalog.styles[after['style']].name}")
     if before["cloud"] != after["cloud"] or before["region"] != after["region"]:
         changed.append(f"cloud: {before['cloud']} ({before['region']}) -> {after['cloud']} ({after['region']})")
-    if abs(before["monthly_cost"] - after["monthly_cost"]) >= 0.01:
+    if money(before["monthly_cost"]) != money(after["monthly_cost"]):
         changed.append(f"monthly cost: {money(before['monthly_cost'])} -> {money(after['monthly_cost'])}")
     if before["team"] != after["team"]:
         changed.append(f"team: {before['team']} -> {after['team']} engineers")
@@ -287,6 +312,9 @@ def _reply(turn: Turn, comparison: Comparison, shown: Option, design: Architectu
     lines.append(f"**{shown.name} on {catalog.clouds[design.cloud].name} ({design.region})**: about "
                  f"{money(cost.expected)} a month ({money(cost.low)}-{money(cost.high)}), {shown.team_size} engineers, "
                  f"~{shown.time_to_mvp_weeks} weeks to an MVP. {cost.dominant_driver}")
+    unpriced = [note.split(": ", 1)[1].rstrip(".") for note in cost.not_included if note.startswith("Not priced yet")]
+    if unpriced:
+        lines.append(f"Not in this figure (no unit price yet on this cloud): {unpriced[0]}.")
     recommended = comparison.recommendation
     if recommended.style != shown.style:
         lines.append(f"Recommended instead: {catalog.styles[recommended.style].name}. {recommended.rationale[0]}")

@@ -11,7 +11,8 @@ Selection, from the environment:
 - `ARCHWRIGHT_MODEL` = `google/<model>`, `ollama/<model>` or `offline`;
 - `USE_LOCAL_LLM=true` picks Ollama (`OLLAMA_MODEL`, default qwen2.5:14b), as the system this
   replaces did;
-- a Google key (`GOOGLE_GENERATIVE_AI_API_KEY` or `GOOGLE_API_KEY`) alone makes Gemini available;
+- a Google key (`GOOGLE_GENERATIVE_AI_API_KEY`, `GOOGLE_API_KEY` or `GEMINI_API_KEY`) alone makes
+  Gemini available;
 - nothing: offline.
 The chosen provider comes first, any other configured one next.
 """
@@ -100,6 +101,7 @@ class ModelChain:
 
     providers: list[Provider]
     fallbacks: list[str] = field(default_factory=list)  # one sentence per provider that failed, this chain's life
+    notes: list[str] = field(default_factory=list)  # settings that were ignored, said once to the user
 
     @property
     def offline(self) -> bool:
@@ -132,16 +134,19 @@ def chain_from_env(env: Mapping[str, str] | None = None, *, attempts: int = 3, b
     """The providers the environment configures, the chosen one first; empty means offline."""
     env = os.environ if env is None else env
     chosen = env.get("ARCHWRIGHT_MODEL", "").strip()
-    google_key = env.get("GOOGLE_GENERATIVE_AI_API_KEY") or env.get("GOOGLE_API_KEY")
+    google_key = env.get("GOOGLE_GENERATIVE_AI_API_KEY") or env.get("GOOGLE_API_KEY") or env.get("GEMINI_API_KEY")
     local = env.get("USE_LOCAL_LLM", "").strip().lower() in ("1", "true", "yes")
     if chosen.lower() == "offline":
         return ModelChain([])
     wanted: list[tuple[str, str]] = []
+    notes: list[str] = []
     if "/" in chosen:
         provider, model = chosen.split("/", 1)
         wanted.append((provider.lower(), model))
     elif chosen:
-        logger.warning("ARCHWRIGHT_MODEL=%r is not provider/model (google/..., ollama/...) or offline; ignored", chosen)
+        notes.append(f"ARCHWRIGHT_MODEL={chosen!r} is not provider/model (google/..., ollama/...) or offline, so it "
+                     "was ignored.")
+        logger.warning(notes[-1])
     if local:
         wanted.append(("ollama", env.get("OLLAMA_MODEL", DEFAULT_OLLAMA_MODEL)))
     if google_key:
@@ -163,5 +168,7 @@ def chain_from_env(env: Mapping[str, str] | None = None, *, attempts: int = 3, b
             providers.append(Retrying(OllamaProvider(model, host=env.get("OLLAMA_HOST") or DEFAULT_OLLAMA_HOST,
                                                      timeout_s=timeout_s), attempts, base_delay_s))
         else:
-            logger.warning("unknown model provider %r in ARCHWRIGHT_MODEL; known: google, ollama", name)
-    return ModelChain(providers)
+            notes.append(f"The model provider {name!r} in ARCHWRIGHT_MODEL is unknown (known: google, ollama), so it "
+                         "was ignored.")
+            logger.warning(notes[-1])
+    return ModelChain(providers, notes=notes)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from archwright.resources import STYLES, Style, load_catalog
 from archwright.server.mcp.advisor_tools import CLOUD_HELP, REQUIREMENT_HELP, WORKLOAD_HELP
-from archwright.server.mcp.specs import READS_RECORDS, WRITES_RECORDS, Link, ToolCall, ToolSpec
+from archwright.server.mcp.specs import READS_RECORDS, WRITES_RECORDS, Link, ToolCall, ToolInputError, ToolSpec
 from archwright.server.runtime import Runtime
 from archwright.server.workflows.report import WORKFLOW_ID, Answers, final_summary, render_run_report
 from archwright.server.workflows.runs import RunView, WorkflowRunError, check_run_id
@@ -31,8 +31,9 @@ PREVIEW_CHARS = 2_000
 
 
 class ReportRequest(BaseModel):
-    requirement: str = Field(description=REQUIREMENT_HELP)
-    cloud: Cloud = Field(default="aws", description=CLOUD_HELP)
+    requirement: str | None = Field(default=None, description=REQUIREMENT_HELP + " Leave it out with a thread_id to "
+                                    "report on the conversation's design (its requirement, corrections and cloud).")
+    cloud: Cloud | None = Field(default=None, description=CLOUD_HELP + " (default: the thread's cloud, else aws)")
     styles: list[Style] | None = Field(default=None, min_length=1, description="Styles to design (default: all three).")
     thread_id: str | None = Field(default=None, max_length=128, pattern=r"^[\w.:-]+$",
                                   description="Conversation this report belongs to (kept with the run): letters, "
@@ -160,14 +161,21 @@ def run_links(run: RunView, _: Runtime) -> list[Link]:
 
 
 async def _generate_report(runtime: Runtime, given: ReportRequest, call: ToolCall) -> ReportResult:
-    requirement = check_requirement(given.requirement)
+    memory = await runtime.threads.working_memory(given.thread_id) if given.thread_id else {}
+    if given.requirement is None and not memory.get("requirement"):
+        raise ToolInputError("Give a requirement, or the thread_id of a conversation that has a design.")
+    requirement = check_requirement(given.requirement if given.requirement is not None else memory["requirement"])
+    # Without a requirement of its own, the report is of the thread's design: its corrections and cloud.
+    workload = given.workload or (WorkloadInput.model_validate(memory["corrections"])
+                                  if given.requirement is None and memory.get("corrections") else None)
+    cloud = given.cloud or memory.get("cloud") or "aws"
     engine = await runtime.engine()
-    if given.workload is not None:
-        check_ids(given.workload, load_catalog())  # an unknown id is the caller's mistake, before a run exists
-    start = {"requirement": requirement, "cloud": given.cloud, "styles": given.styles or list(STYLES),
+    if workload is not None:
+        check_ids(workload, load_catalog())  # an unknown id is the caller's mistake, before a run exists
+    start = {"requirement": requirement, "cloud": cloud, "styles": given.styles or list(STYLES),
              "thread_id": given.thread_id}
-    if given.workload is not None:
-        start["workload"] = given.workload.model_dump(exclude_none=True)
+    if workload is not None:
+        start["workload"] = workload.model_dump(exclude_none=True)
     run = await engine.start(WORKFLOW_ID, start, progress=call.progress)
     if run.status == "suspended" and call.ask is not None:
         questions = "\n".join(f"- {q}" for q in (run.question or {}).get("questions", []))

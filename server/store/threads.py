@@ -61,13 +61,19 @@ class ThreadStore:
         self._database = database
         self._redact = redact
 
+    def redact(self, value: Any) -> Any:
+        """A value as this store would keep it."""
+        return self._redact(value)
+
     async def create(self, *, resource_id: str | None = None, title: str | None = None,
                      thread_id: str | None = None) -> ThreadInfo:
         now = time.time_ns()
         thread_id = thread_id or uuid.uuid4().hex
+        title = self._redact(title) if title else None
+        # Idempotent: two calls that start the same thread id at once both get it.
         await self._database.write(
-            "INSERT INTO threads (thread_id, resource_id, title, metadata, created_ns, updated_ns) VALUES (?, ?, ?, '{}', ?, ?)",
-            (thread_id, resource_id, self._redact(title) if title else None, now, now))
+            "INSERT OR IGNORE INTO threads (thread_id, resource_id, title, metadata, created_ns, updated_ns) "
+            "VALUES (?, ?, ?, '{}', ?, ?)", (thread_id, resource_id, title, now, now))
         return ThreadInfo(thread_id=thread_id, resource_id=resource_id, title=title, created_ns=now, updated_ns=now,
                           uri=thread_uri(thread_id))
 
@@ -132,6 +138,13 @@ class ThreadStore:
     async def working_memory(self, thread_id: str) -> dict[str, Any]:
         row = await self._database.fetch_one("SELECT content FROM working_memory WHERE thread_id = ?", (thread_id,))
         return json.loads(row[0]) if row else {}
+
+    async def replace_working_memory(self, thread_id: str, content: dict[str, Any]) -> None:
+        """Store `content` as the whole working memory (a record written whole, not a patch)."""
+        await self._database.write(
+            "INSERT INTO working_memory (thread_id, content, updated_ns) VALUES (?, ?, ?) ON CONFLICT (thread_id) "
+            "DO UPDATE SET content = excluded.content, updated_ns = excluded.updated_ns",
+            (thread_id, json.dumps(self._redact(content)), time.time_ns()))
 
     async def update_working_memory(self, thread_id: str, update: dict[str, Any]) -> dict[str, Any]:
         """Merge `update` into the thread's working memory; returns the result."""

@@ -3,6 +3,7 @@ server, across a restart; thread tools; a model configured through the loopback 
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -59,9 +60,18 @@ async def test_a_conversation_refines_the_design_and_survives_a_restart(tmp_path
         assert [t["thread_id"] for t in listed] == [thread]
         resource = await client.read_resource(f"archwright://threads/{thread}")
         assert '"requirement": "A ride-sharing app' in resource.contents[0].text
-        report = (await client.call_tool("generate_report", {"requirement": RIDE, "thread_id": thread})).structured_content
+        report = (await client.call_tool("generate_report", {"thread_id": thread})).structured_content
+        assert report["status"] == "success"  # the thread's design: its requirement, corrections and cloud
+        run = (await client.call_tool("get_workflow_run", {"run_id": report["run_id"]})).structured_content
+        steps = json.loads((await client.read_resource(report["run"])).contents[0].text)["steps"]
+        analyzed = next(step["output"] for step in steps if step["path"] == "analyze")
+        assert analyzed["cloud"] == "gcp" and analyzed["analysis"]["workload"]["team"]["value"] == 2
+        assert "hipaa" in {c["id"] for c in analyzed["analysis"]["compliance"]}
+        assert run["status"] == "success"
         after = (await client.call_tool("get_thread", {"thread_id": thread})).structured_content
         assert after["memory"]["reports"] == [report["run_id"]] and after["thread"]["message_count"] == 16
+        nothing = await client.call_tool("generate_report", {"thread_id": "no-such-thread"})
+        assert nothing.is_error and "Give a requirement, or the thread_id" in nothing.content[0].text
         deleted = await client.call_tool("delete_thread", {"thread_id": thread})
         assert deleted.structured_content["deleted"]
         unknown = await client.call_tool("advise", {"message": "switch to GCP", "thread_id": thread})
