@@ -145,6 +145,9 @@ class AdviseService:
             return DesignMemory(requirement=turn.requirement, cloud=turn.cloud or memory.cloud, style=turn.style,
                                 decisions=[{"what": "started a design", "why": "a new app idea"}])
         corrections = {**memory.corrections, **turn.corrections}
+        if turn.more_engineers:  # relative to the team the last answer showed
+            current_team = corrections.get("team") or (memory.last or {}).get("team") or 1
+            corrections["team"] = current_team + turn.more_engineers
         current = self.advisor.analyze(memory.requirement or "", _corrections(memory))
         if turn.add_features or turn.remove_features:
             features = {f.id for f in current.features}

@@ -35,6 +35,11 @@ _RESET_STYLE = re.compile(r"\b(?:recommended|suggested|best)\s+(?:style|one|desi
 _REMOVE = re.compile(r"\b(?:remove|drop|without|no longer|(?:do not|don't|dont) need|get rid of|take out|skip|forget|"
                      r"(?:do not|don't|dont) want|not needed|no need for)\b(?P<rest>.*)", re.I | re.S)
 _REMOVE_ENDS = re.compile(r"\b(?:and|but|then|also|plus)\s+(?:add|include|keep|make|switch|use|support)\b|[;.]", re.I)
+_MORE_PEOPLE = re.compile(r"\b(?:hired|hiring|adding|add|added|plus|another)\s+(?P<n>\d+|one|two|three|four|five|six|seven|"
+                          r"eight|nine|ten|a few)\s+(?:more\s+|new\s+|extra\s+)?(?:engineers?|developers?|devs|people)\b",
+                          re.I)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+          "a few": 3}
 _TEAM = re.compile(r"\b(?:team|engineers?|developers?|devs|people building|headcount)\b", re.I)
 _FOLLOW_UP = re.compile(
     r"^\s*(?:now|then|and|also|ok|okay|what if|what about|how about|instead|switch|change|move|make|add|remove|drop|"
@@ -58,6 +63,7 @@ class Turn(BaseModel):
     remove_compliance: list[str] = Field(default_factory=list)
     corrections: dict[str, Any] = Field(default_factory=dict, description="Workload fields the turn states "
                                         "(users, team, budget, targets, retention, residency).")
+    more_engineers: int = Field(default=0, description="Engineers added to the current team ('we hired three more').")
     understood: list[str] = Field(default_factory=list, description="What was read, in words, for the reply.")
     questions: list[str] = Field(default_factory=list)
 
@@ -95,7 +101,12 @@ def interpret(message: str, has_design: bool) -> Turn:
     turn.add_features = sorted({f.id for f in added.features if not f.implied_by} - removed)
     turn.add_compliance = sorted(c.id for c in added.compliance if not c.implied and not c.by_place
                                  and c.id not in turn.remove_compliance)
-    turn.corrections = _stated(reading, message)
+    more = _MORE_PEOPLE.search(message)
+    if more:
+        count = more.group("n").lower()
+        turn.more_engineers = int(count) if count.isdigit() else _WORDS[count]
+        turn.understood.append(f"{turn.more_engineers} more engineers")
+    turn.corrections = {} if more else _stated(reading, message)
     for name, value in turn.corrections.items():
         turn.understood.append(_said(name, value))
     turn.understood += [f"add {catalog.features[f].name}" for f in turn.add_features]

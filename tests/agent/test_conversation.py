@@ -34,6 +34,8 @@ def test_two_asks_in_one_sentence_and_numbers_about_the_team() -> None:
     assert both.remove_features == ["payments"] and both.add_features == ["subscriptions_billing"]
     team = interpret("the team is 6 people", has_design=True)
     assert team.corrections == {"team": 6}
+    hired = interpret("we hired three more engineers", has_design=True)
+    assert hired.more_engineers == 3 and hired.corrections == {}
     targets = interpret("our budget is $500 a month and we need 99.99% availability", has_design=True)
     assert targets.corrections == {"budget_usd_per_month": 500, "availability_percent": 99.99}
     dropped = interpret("we no longer need HIPAA", has_design=True)
@@ -54,6 +56,9 @@ async def test_a_conversation_takes_back_what_it_removed_and_never_inherits_an_o
         back = await advise("actually add chat back", thread_id=thread)
         assert any("Messaging module" in c for c in back.changed if c.startswith("components added"))
         assert "chat_messaging" not in back.memory.corrections.get("ruled_out", [])
+        two = await advise("we are only two engineers", thread_id=thread)
+        five = await advise("we hired three more engineers", thread_id=thread)
+        assert (two.team_size, five.team_size) == (2, 5)
         hipaa = await advise("we no longer need HIPAA", thread_id=thread)
         assert "hipaa" not in hipaa.memory.corrections["compliance"]
         assert any("PHI access control" in c for c in hipaa.changed if c.startswith("components removed"))
