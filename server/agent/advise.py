@@ -193,9 +193,18 @@ class AdviseService:
         await self._remember(thread_id, message, reply, memory, {"mode": result.model, "status": result.status},
                              extra=result.messages[:-1] if result.messages and result.messages[-1].content == reply
                              else result.messages)
+        facts: dict[str, Any] = {}
+        if memory.requirement:  # the structured fields come from the advisor, whatever the model wrote
+            analysis = self.advisor.analyze(memory.requirement, _corrections(memory))
+            comparison = self.advisor.compare(analysis, self.advisor.designs(analysis, list(STYLES), memory.cloud),
+                                              memory.cloud)
+            shown = _option(comparison, memory.style)
+            facts = {"recommended_style": comparison.recommendation.style, "shown_style": shown.style,
+                     "monthly_cost": shown.monthly_cost.expected, "team_size": shown.team_size,
+                     "weeks_to_mvp": shown.time_to_mvp_weeks}
         return AdviseResult(thread_id=thread_id, thread=thread_uri(thread_id), reply=reply, mode=result.model,
                             fallback=" ".join(result.fallbacks) or None, cloud=memory.cloud, usage=result.usage,
-                            memory=memory)
+                            memory=self._shown(memory), **facts)
 
     def _advisor_tools(self, state: dict[str, Any]) -> list[AgentTool]:
         advisor = self.advisor

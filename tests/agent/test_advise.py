@@ -81,7 +81,8 @@ async def test_a_conversation_refines_the_design_and_survives_a_restart(tmp_path
 
 
 async def test_a_configured_model_reads_the_turn_and_a_dead_one_falls_back(make_server, monkeypatch) -> None:
-    script = Script([(200, gemini_call("compare_architectures", {"requirement": RIDE, "cloud": "aws"})),
+    script = Script([(200, gemini_call("update_design", {"requirement": RIDE, "cloud": "aws"})),
+                     (200, gemini_call("compare_architectures", {"requirement": RIDE, "cloud": "aws"})),
                      (200, gemini_text("Serverless on AWS: about $8,500 a month; I priced it with the tools."))])
     with serving(script) as url:
         monkeypatch.setenv("ARCHWRIGHT_MODEL", "google/gemini-2.5-flash")
@@ -91,10 +92,11 @@ async def test_a_configured_model_reads_the_turn_and_a_dead_one_falls_back(make_
             answered = (await client.call_tool("advise", {"message": RIDE})).structured_content
             thread = (await client.call_tool("get_thread", {"thread_id": answered["thread_id"]})).structured_content
     assert answered["mode"] == "google/gemini-2.5-flash" and answered["reply"].startswith("Serverless on AWS")
-    assert answered["usage"]["input_tokens"] == 20 + 11
+    assert answered["usage"]["input_tokens"] == 20 + 20 + 11
+    assert answered["memory"]["requirement"] == RIDE and answered["monthly_cost"] > 1000  # facts from the advisor
     roles = [m["message"]["role"] for m in thread["messages"]]
-    assert roles == ["user", "assistant", "tool", "assistant"]  # the tool call and its result are kept
-    assert '"recommendation"' in thread["messages"][2]["message"]["content"]
+    assert roles == ["user", "assistant", "tool", "assistant", "tool", "assistant"]  # tool calls and results kept
+    assert '"recommendation"' in thread["messages"][4]["message"]["content"]
     sent = script.requests[0][1]
     assert {d["name"] for d in sent["tools"][0]["functionDeclarations"]} >= {"compare_architectures", "update_design"}
 
