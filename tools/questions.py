@@ -65,9 +65,28 @@ _REGULATORS = re.compile(r"\b(?:FCA|PRA|SEC|FINRA|OCC|FDIC|CFPB|MAS|BaFin|APRA|A
                          r"e-money licen[cs]e|banking licen[cs]e|money transmitter|DORA)\b")
 
 
+# Rules and standards a requirement may name that no regime here models: named back, never dropped.
+_UNMODELLED = re.compile(r"\b(?:WCAG(?: ?2(?:\.\d)?)?(?: A{1,3})?|Section 508|ADA|GLBA|Gramm-Leach-Bliley|SOX|Sarbanes-Oxley|"
+                         r"FedRAMP|StateRAMP|FISMA|NIST 800-\d+|CJIS|ITAR|HITRUST|ISO ?27701|PIPEDA|LGPD|"
+                         r"POPIA|APPI|PDPA|DPDP|KVKK|FERPA-like|SOC 1|PCI PIN|NERC CIP|IEC 62443|21 CFR Part 11|GxP|"
+                         r"MiFID II|Basel III|AML5|EU AI Act|eIDAS|NIS2)\b")
+
+
+def unmodelled(analysis: Analysis) -> list[str]:
+    """Rules the requirement names that no regime here models (ISO 27001 is read with SOC 2)."""
+    names = {m.group(0) for m in _UNMODELLED.finditer(analysis.requirement)}
+    return sorted(names)
+
+
 def questions(analysis: Analysis, catalog: Catalog) -> list[str]:
-    """The questions whose conditions hold, in the data file's order, at most six."""
+    """The questions whose conditions hold, in the data file's order, at most six; first, any rule
+    the requirement names that no regime here models."""
     asked: list[str] = []
+    named = unmodelled(analysis)
+    if named:
+        asked.append(f"The requirement names {', '.join(named)}, which this advisor does not model: which of "
+                     f"{'its' if len(named) == 1 else 'their'} controls apply, and who evidences them? They are not in "
+                     "the design, the estimates or the timeline.")
     for rule in catalog.questions:
         if CONDITIONS[rule.when](analysis):
             asked.append(catalog.compliance[rule.ask_regime].ask if rule.ask_regime else rule.ask)

@@ -117,6 +117,14 @@ def _buy_first(analysis: Analysis) -> list[str]:
             f"month, list prices to confirm). {option.trade_off} Build only if none fits; what building would take:"]
 
 
+def _assumed_size(analysis: Analysis) -> str:
+    """Said next to the headline figure when no volume in the text sized it: the figure is a default's."""
+    if not any(note.startswith("No user count stated") for note in analysis.scale.assumptions):
+        return ""
+    return (f" **These figures are for an assumed {analysis.scale.daily_active_users:,} daily users: the requirement "
+            "states no user count or volume, so give one and the sizing, cost and team follow it.**")
+
+
 def generate_summary(
     analysis: Analysis, comparison: Comparison, designs: Mapping[Style, Architecture]
 ) -> Summary:
@@ -141,7 +149,7 @@ def generate_summary(
         *_buy_first(analysis),
         f"**{best.name} on {catalog.clouds[comparison.cloud].name}**: about {money(best.monthly_cost.expected)} a month "
         f"(range {money(best.monthly_cost.low)}-{money(best.monthly_cost.high)}), a team of {best.team_size}, "
-        f"an MVP in about {best.time_to_mvp_weeks} weeks.",
+        f"an MVP in about {best.time_to_mvp_weeks} weeks." + _assumed_size(analysis),
         "\n".join(f"- {line}" for line in recommendation.rationale),
         f"### {designs[best.style].title} (recommended)",
         mermaid_block(designs[best.style]),

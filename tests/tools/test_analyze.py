@@ -153,3 +153,11 @@ def test_a_data_warehouse_is_not_inventory() -> None:
     analysis = analyze_requirements("ETL from Oracle into Snowflake hourly; 40 analysts query the warehouse.")
     assert "inventory" not in {f.id for f in analysis.features}
     assert "data_pipeline" in {f.id for f in analysis.features}
+
+
+def test_rules_no_regime_models_are_named_back_not_dropped() -> None:
+    lending = analyze_requirements("A lending app for US consumers: credit checks, GLBA and SOC 2, WCAG 2.1 AA accessible.")
+    assert lending.questions[0].startswith("The requirement names GLBA, WCAG 2.1 AA, which this advisor does not model")
+    assert "soc2" in {c.id for c in lending.compliance}
+    plain = analyze_requirements("A booking app for a yoga studio with 500 members.")
+    assert not any("does not model" in q for q in plain.questions)
