@@ -14,7 +14,7 @@ from functools import cached_property
 
 from archwright.resources import load_catalog
 from archwright.server.evals.mermaid_check import MermaidError, parse_flowchart
-from archwright.server.evals.scorer import Checks, Finding, Scorer, ScoreResult
+from archwright.server.evals.scorer import Checks, Finding, NotScorable, Scorer, ScoreResult
 from archwright.tools._costs import unpriced_components
 from archwright.tools._places import broader
 from archwright.tools.design import core_capabilities
@@ -208,10 +208,15 @@ def tradeoff_analysis(draft: Draft) -> Checks:
 
 
 def domain_relevance(draft: Draft) -> Checks:
-    """The domain's core capabilities (and its kind's) are present in every design."""
+    """The domain's core capabilities (and its kind's) are present in every design. When the analyzer
+    recognised no domain (a general app, no kind), there is no domain to be relevant to: not scorable,
+    rather than a 1.0 that would hide the miss."""
     catalog = load_catalog()
     tally = _Tally()
-    capabilities = core_capabilities(draft.advice.analysis, catalog)
+    analysis = draft.advice.analysis
+    if analysis.primary_domain == "general" and not analysis.kinds:
+        raise NotScorable("no domain was recognised in the requirement, so the design is generic")
+    capabilities = core_capabilities(analysis, catalog)
     for capability in capabilities:
         name = catalog.capability_blueprints[capability].module
         for design in draft.advice.designs.values():
