@@ -105,6 +105,9 @@ class Volumes:
 
 def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, streams_video: bool = True) -> Volumes:
     scale = analysis.scale
+    # The people of a surge are users that month: 500,000 fans at an on-sale sign in and get their
+    # tickets by email even if the ordinary day has 1,000 users. Repeat surges bring the same fans.
+    surge_people = max((b.count for b in analysis.workload.bursts if b.people), default=0)
     # Device messages go to the IoT hub (their own line), not through the API entry or out to the internet.
     device_messages = _per_month(analysis, ("events",))
     # ...and the stream that ingests them is not the application's request path either.
@@ -115,7 +118,7 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, str
         peak_rps=max(scale.peak_rps - device_peak, min(scale.peak_rps, 1.0)) * multiplier,
         steady_peak_rps=max((scale.steady_peak_rps or scale.peak_rps) - device_peak, min(scale.peak_rps, 1.0)) * multiplier,
         daily_users=scale.daily_active_users * multiplier,
-        registered_users=scale.registered_users * multiplier,
+        registered_users=max(scale.registered_users, surge_people) * multiplier,
         write_share=domain.write_share,
         response_kb=domain.response_kb,
         storage_mb_per_user=domain.storage_mb_per_user,
@@ -123,7 +126,7 @@ def volumes(analysis: Analysis, domain: DomainSpec, multiplier: float = 1.0, str
         llm_tokens=_per_month(analysis, ("llm_tokens",)) * multiplier,
         video_hours=_video_hours(analysis) * multiplier if streams_video else 0.0,
         call_minutes=_per_month(analysis, ("call_minutes",)) * multiplier,
-        monthly_users=scale.daily_active_users / domain.dau_per_mau * multiplier,
+        monthly_users=max(scale.daily_active_users / domain.dau_per_mau, surge_people) * multiplier,
         signed_in_share=domain.signed_in_share,
         verified_share=domain.verified_share,
     )

@@ -197,7 +197,7 @@ def _burst(text: str, mention: BurstMention, catalog: Catalog) -> Burst:
     what = f"{mention.count:,} arriving x {per_person:g} requests each" if mention.people else f"{mention.count:,} requests"
     return Burst(
         count=mention.count, minutes=mention.minutes, per_second=round(per_second, 2),
-        times_a_month=_times_a_month(text, mention), provenance="stated",
+        times_a_month=_times_a_month(text, mention), people=mention.people, provenance="stated",
         evidence=evidence(text, mention.start, mention.end), confidence=0.8,
         formula=f"{what} / ({mention.minutes:g} min x 60 s) = {number(per_second)} requests/s",
     )

@@ -78,6 +78,8 @@ class Burst(_Model):
     minutes: float = Field(gt=0)
     per_second: float = Field(ge=0, description="The request rate the surge implies at its height.")
     times_a_month: float = Field(default=1.0, ge=0, description="How often it recurs (daily drops: 30.4; else once).")
+    people: bool = Field(default=True, description="True when the count is of people (they are users that month), "
+                         "false when it is of requests.")
     provenance: Provenance
     evidence: Evidence | None = None
     formula: str | None = None

@@ -267,3 +267,18 @@ def test_a_surge_is_capacity_for_its_hours_not_all_month() -> None:
     items = {i.name: i for i in monolith.monthly_cost.line_items}
     assert items["Application containers (vCPU)"].inputs["tasks"] == 2  # the ordinary hour
     assert items["Surge capacity"].inputs["surge_tasks"] > 10 and "20 h a month" in items["Surge capacity"].formula
+
+
+def test_the_people_of_a_surge_are_users_that_month() -> None:
+    """500,000 fans at an on-sale sign in and get tickets by email, whatever the ordinary day holds."""
+    quiet = analyze_requirements("We sell concert tickets online; the site is quiet most days.")
+    surge = analyze_requirements("We sell concert tickets online; when a big tour goes on sale 500k people hit the "
+                                 "site in the first 10 minutes.")
+    assert surge.workload.bursts[0].people and surge.scale.daily_active_users == quiet.scale.daily_active_users
+
+    def sign_ins(analysis) -> dict:
+        option = compare_architectures(analysis, cloud="aws").options[0]
+        return next(i for i in option.monthly_cost.line_items if i.name.startswith("Sign-ins"))
+
+    # Those who sign in: the domain's share of the month's users, the surge's 500,000 included.
+    assert sign_ins(surge).inputs["signed_in_users"] >= 100 * sign_ins(quiet).inputs["signed_in_users"]
