@@ -282,3 +282,14 @@ def test_the_people_of_a_surge_are_users_that_month() -> None:
 
     # Those who sign in: the domain's share of the month's users, the surge's 500,000 included.
     assert sign_ins(surge).inputs["signed_in_users"] >= 50 * sign_ins(quiet).inputs["signed_in_users"]
+
+
+def test_game_servers_grow_with_the_players_on_every_cloud() -> None:
+    small = analyze_requirements("Backend for a mobile battle game: 2,000 daily players, 10-player matches.")
+    large = analyze_requirements("Backend for a mobile battle game: 1 million daily players, 10-player matches.")
+    for cloud in ("aws", "gcp", "azure"):
+        fleets = []
+        for analysis in (small, large):
+            option = compare_architectures(analysis, cloud=cloud).options[0]
+            fleets.append(next(i.expected for i in option.monthly_cost.line_items if i.component == "game_server"))
+        assert fleets[1] > 100 * fleets[0], cloud  # two servers at least for the small game, a fleet for the large
