@@ -285,8 +285,8 @@ def test_the_people_of_a_surge_are_users_that_month() -> None:
 
 
 def test_game_servers_grow_with_the_players_on_every_cloud() -> None:
-    small = analyze_requirements("Backend for a mobile battle game: 2,000 daily players, 10-player matches.")
-    large = analyze_requirements("Backend for a mobile battle game: 1 million daily players, 10-player matches.")
+    small = analyze_requirements("Backend for a mobile battle game: 2,000 daily players in real-time multiplayer matches of 10.")
+    large = analyze_requirements("Backend for a mobile battle game: 1 million daily players in real-time multiplayer matches of 10.")
     for cloud in ("aws", "gcp", "azure"):
         fleets = []
         for analysis in (small, large):
