@@ -459,14 +459,14 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
 
     _check_output(args.output)
     try:
-        read_dataset(args.dataset)  # a bad file is the user's error, before any run starts
+        rows = read_dataset(args.dataset)  # a bad file is the user's error, before any run starts
         baseline = Baseline.read(args.baseline) if args.baseline else None
     except DatasetError as error:
         raise UserError(str(error)) from None
     name = Redactor.from_env().text(args.name) if args.name else None
 
     async def work(runtime: Any) -> tuple[Experiment, Any]:
-        experiment = await run_experiment(await runtime.engine(), args.dataset, cloud=args.cloud, name=name)
+        experiment = await run_experiment(await runtime.engine(), args.dataset, cloud=args.cloud, name=name, rows=rows)
         store = ExperimentStore(runtime.database)
         before = baseline if baseline is not None else (
             await store.previous(experiment.dataset, experiment.created_ns) if args.compare else None)

@@ -26,6 +26,7 @@ from archwright.server.agent.loop import Agent, AgentTool
 from archwright.server.agent.messages import Message, Usage
 from archwright.server.agent.providers import ModelChain, chain_from_env
 from archwright.server.store.threads import ThreadStore, thread_uri
+from archwright.tools._costs import unpriced_components
 from archwright.tools.models import Analysis, Architecture, Cloud, Comparison, Option
 from archwright.tools.summary import money
 from archwright.tools.validation import RequirementError, check_requirement
@@ -120,10 +121,7 @@ class AdviseService:
             return AdviseResult(thread_id=thread_id, thread=thread_uri(thread_id), reply=reply, mode="offline",
                                 fallback=fallback, memory=self._shown(memory))
         memory = self._applied(turn, memory)
-        analysis = self.advisor.analyze(memory.requirement or message, _corrections(memory))
-        designs = self.advisor.designs(analysis, list(STYLES), memory.cloud)
-        comparison = self.advisor.compare(analysis, designs, memory.cloud)
-        shown = _option(comparison, memory.style)
+        analysis, designs, comparison, shown = self._advice_on(memory)
         snapshot = _snapshot(shown, designs[shown.style], comparison)
         changed = _changes(memory.last, snapshot) if not turn.new_design else []
         questions = [q for q in analysis.questions if q not in memory.asked][:2]
@@ -134,6 +132,14 @@ class AdviseService:
                             mode="offline", fallback=fallback, recommended_style=comparison.recommendation.style,
                             shown_style=shown.style, cloud=memory.cloud, monthly_cost=shown.monthly_cost.expected,
                             team_size=shown.team_size, weeks_to_mvp=shown.time_to_mvp_weeks, memory=self._shown(memory))
+
+    def _advice_on(self, memory: DesignMemory) -> tuple[Analysis, dict[Style, Architecture], Comparison, Option]:
+        """The advisor's advice on the design in memory, and the option to show (the style asked for,
+        else the recommended one)."""
+        analysis = self.advisor.analyze(memory.requirement or "", _corrections(memory))
+        designs = self.advisor.designs(analysis, list(STYLES), memory.cloud)
+        comparison = self.advisor.compare(analysis, designs, memory.cloud)
+        return analysis, designs, comparison, _option(comparison, memory.style)
 
     def _shown(self, memory: DesignMemory) -> DesignMemory:
         """The memory as a result carries it: redacted like the stored copy."""
@@ -148,7 +154,8 @@ class AdviseService:
         if turn.more_engineers:  # relative to the team the last answer showed
             current_team = corrections.get("team") or (memory.last or {}).get("team") or 1
             corrections["team"] = current_team + turn.more_engineers
-        current = self.advisor.analyze(memory.requirement or "", _corrections(memory))
+        if turn.add_features or turn.remove_features or turn.add_compliance or turn.remove_compliance:
+            current = self.advisor.analyze(memory.requirement or "", _corrections(memory))
         if turn.add_features or turn.remove_features:
             features = {f.id for f in current.features}
             corrections["features"] = sorted((features | set(turn.add_features)) - set(turn.remove_features))
@@ -195,10 +202,7 @@ class AdviseService:
                              else result.messages)
         facts: dict[str, Any] = {}
         if memory.requirement:  # the structured fields come from the advisor, whatever the model wrote
-            analysis = self.advisor.analyze(memory.requirement, _corrections(memory))
-            comparison = self.advisor.compare(analysis, self.advisor.designs(analysis, list(STYLES), memory.cloud),
-                                              memory.cloud)
-            shown = _option(comparison, memory.style)
+            _, _, comparison, shown = self._advice_on(memory)
             facts = {"recommended_style": comparison.recommendation.style, "shown_style": shown.style,
                      "monthly_cost": shown.monthly_cost.expected, "team_size": shown.team_size,
                      "weeks_to_mvp": shown.time_to_mvp_weeks}
@@ -324,9 +328,10 @@ def _reply(turn: Turn, comparison: Comparison, shown: Option, design: Architectu
     lines.append(f"**{shown.name} on {catalog.clouds[design.cloud].name} ({design.region})**: about "
                  f"{money(cost.expected)} a month ({money(cost.low)}-{money(cost.high)}), {shown.team_size} engineers, "
                  f"~{shown.time_to_mvp_weeks} weeks to an MVP. {cost.dominant_driver}")
-    unpriced = [note.split(": ", 1)[1].rstrip(".") for note in cost.not_included if note.startswith("Not priced yet")]
+    unpriced = unpriced_components(design, cost.line_items)
     if unpriced:
-        lines.append(f"Not in this figure (no unit price yet on this cloud): {unpriced[0]}.")
+        lines.append("Not in this figure (no unit price yet on this cloud): "
+                     + ", ".join(f"{c.name} ({c.service})" for c in unpriced) + ".")
     recommended = comparison.recommendation
     if recommended.style != shown.style:
         lines.append(f"Recommended instead: {catalog.styles[recommended.style].name}. {recommended.rationale[0]}")

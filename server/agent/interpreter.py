@@ -94,10 +94,9 @@ def interpret(message: str, has_design: bool) -> Turn:
     removed |= {f.id for f in reading.ruled_out}
     turn.remove_features = sorted(removed)
     turn.remove_compliance = sorted(c.id for c in removed_reading.compliance if not c.by_place) if removed_reading else []
-    kept_words = message.replace(removed_words, " ") if removed_words else message
-    kept = analyze_requirements(kept_words) if kept_words.strip() else reading
-    wording = _RESET_STYLE.sub(" ", kept_words)
-    added = analyze_requirements(wording) if wording != kept_words and wording.strip() else kept
+    # What is added is read from the words left once the removal and "the recommended style" are gone.
+    wording = _RESET_STYLE.sub(" ", message.replace(removed_words, " ") if removed_words else message)
+    added = analyze_requirements(wording) if wording != message and wording.strip() else reading
     turn.add_features = sorted({f.id for f in added.features if not f.implied_by} - removed)
     turn.add_compliance = sorted(c.id for c in added.compliance if not c.implied and not c.by_place
                                  and c.id not in turn.remove_compliance)

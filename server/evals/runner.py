@@ -208,9 +208,11 @@ def unknown_labels(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-async def run_experiment(engine: Engine, dataset: Path, *, cloud: str = "aws", name: str | None = None) -> Experiment:
-    """Analyze and report every row; the figures and each case's outcome."""
-    rows = read_dataset(dataset)
+async def run_experiment(engine: Engine, dataset: Path, *, cloud: str = "aws", name: str | None = None,
+                         rows: list[dict[str, Any]] | None = None) -> Experiment:
+    """Analyze and report every row (`rows`, when the caller has read the dataset already); the
+    figures and each case's outcome."""
+    rows = read_dataset(dataset) if rows is None else rows
     figures = evaluate(rows, analyze_requirements)
     cases = [await _case(engine, row, cloud) for row in rows]
     metrics: dict[str, float | int | None] = {

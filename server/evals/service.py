@@ -9,7 +9,7 @@ from archwright.resources import Style
 from archwright.server.evals.scorer import ScoreResult, mean_of
 from archwright.server.evals.scorers import SCORERS, Draft, score_draft
 from archwright.server.store.scores import ScoreStore, StoredScore
-from archwright.server.workflows.report import has_report, report_advice
+from archwright.server.workflows.report import has_report, report_advice, step_outputs
 from archwright.server.workflows.runs import Engine, RunView, WorkflowRunError
 from archwright.tools.models import Analysis, Architecture, Comparison, Summary
 from archwright.tools.report import Advice
@@ -56,7 +56,7 @@ class ScoringService:
             await self._scored(run, "run")
 
     async def _scored(self, run: RunView, target: str) -> ScoreOutcome:
-        advice = report_advice({s.path.rsplit("/", 1)[-1]: s.output for s in run.steps if s.output is not None})
+        advice = report_advice(step_outputs(run))
         results = score_draft(Draft.of(advice), SCORERS)
         ids = await self.store.add(results, run_id=run.run_id, trace_id=run.trace_id, thread_id=run.thread_id,
                                    target=target)

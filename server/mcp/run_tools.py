@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from archwright.resources import STYLES, Style, load_catalog
 from archwright.server.mcp.advisor_tools import CLOUD_HELP, REQUIREMENT_HELP, WORKLOAD_HELP
+from archwright.server.agent.messages import Message
 from archwright.server.mcp.specs import READS_RECORDS, WRITES_RECORDS, Link, ToolCall, ToolInputError, ToolSpec
 from archwright.server.runtime import Runtime
 from archwright.server.workflows.report import WORKFLOW_ID, Answers, final_summary, render_run_report
@@ -193,8 +194,6 @@ async def _generate_report(runtime: Runtime, given: ReportRequest, call: ToolCal
 async def record_in_thread(runtime: Runtime, thread_id: str, requirement: str, result: ReportResult) -> None:
     """A report asked for in a conversation is part of it: the request and a pointer to the report go
     into the thread (created when it is new), and its run id into the working memory."""
-    from archwright.server.agent.messages import Message
-
     if await runtime.threads.get(thread_id) is None:
         await runtime.threads.create(thread_id=thread_id, title=requirement[:80])
     memory = await runtime.threads.working_memory(thread_id)

@@ -214,14 +214,19 @@ class Reviewed(BaseModel):
     comparison: Comparison | None = Field(default=None, description="The comparison, when a round changed it.")
 
 
-def report_advice(step_outputs: dict[str, Any]) -> Advice:
+def step_outputs(run: RunView) -> dict[str, Any]:
+    """A run's stored step outputs by step id (the last segment of each path: a loop's last round wins)."""
+    return {s.path.rsplit("/", 1)[-1]: s.output for s in run.steps if s.output is not None}
+
+
+def report_advice(outputs: dict[str, Any]) -> Advice:
     """A finished report run's stored step outputs (by step id) as the advisor's result."""
-    analyzed = Analyzed.model_validate(step_outputs["analyze"])
-    designs = Designs.model_validate({f"design_{s}": step_outputs[f"design_{s}"] for s in STYLES}).by_style()
-    comparison = Comparison.model_validate(step_outputs["compare"])
-    summary = Summary.model_validate(step_outputs["summarize"])
-    if step_outputs.get("publish") is not None:  # runs before the quality loop have no publish step
-        final = Reviewed.model_validate(step_outputs["publish"])
+    analyzed = Analyzed.model_validate(outputs["analyze"])
+    designs = Designs.model_validate({f"design_{s}": outputs[f"design_{s}"] for s in STYLES}).by_style()
+    comparison = Comparison.model_validate(outputs["compare"])
+    summary = Summary.model_validate(outputs["summarize"])
+    if outputs.get("publish") is not None:  # runs before the quality loop have no publish step
+        final = Reviewed.model_validate(outputs["publish"])
         designs = final.designs or designs
         comparison = final.comparison or comparison
         if final.markdown is not None:
@@ -249,7 +254,7 @@ def render_run_report(run: RunView) -> str | None:
     run as Engine.get returns it, with outputs); None for any other run."""
     if not has_report(run):
         return None
-    outputs = {s.path.rsplit("/", 1)[-1]: s.output for s in run.steps if s.output is not None}
+    outputs = step_outputs(run)
     markdown = render_report(report_advice(outputs))
     if outputs.get("publish") is not None:
         markdown += quality_section(Reviewed.model_validate(outputs["publish"]))
